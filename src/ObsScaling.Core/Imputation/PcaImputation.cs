@@ -1,0 +1,61 @@
+namespace ObsScaling.Core.Imputation;
+
+/// <summary>
+/// The result of fitting the imputer on training rows: the completed training matrix, and the
+/// frozen train statistics and PCA used to complete further (test) rows.
+/// </summary>
+public sealed class PcaImputation
+{
+    internal PcaImputation(double[,] imputed, bool[,] missing, int iterations, bool converged, double lastChange,
+        double[] mean, double[] scale, double[] pcaMean, double[,] basis, PcaImputationOptions options)
+    {
+        Imputed = imputed;
+        Missing = missing;
+        Iterations = iterations;
+        Converged = converged;
+        LastChange = lastChange;
+        ColumnMean = mean;
+        ColumnScale = scale;
+        PcaMean = pcaMean;
+        Basis = basis;
+        Options = options;
+    }
+
+    /// <summary>Completed training matrix (raw scale, clipped).</summary>
+    public double[,] Imputed { get; }
+
+    /// <summary>Which cells were missing in the input.</summary>
+    public bool[,] Missing { get; }
+
+    public int Iterations { get; }
+
+    public bool Converged { get; }
+
+    /// <summary>Largest move of a missing cell in the last iteration (standardised scale).</summary>
+    public double LastChange { get; }
+
+    /// <summary>Train column means (nanmean) used to standardise.</summary>
+    public double[] ColumnMean { get; }
+
+    /// <summary>Train column std (nanstd, ddof=0; 1 where 0) used to standardise.</summary>
+    public double[] ColumnScale { get; }
+
+    /// <summary>Mean of the standardised completed matrix at the last iteration (the PCA centre m).</summary>
+    public double[] PcaMean { get; }
+
+    /// <summary>k × p orthonormal basis V of the last iteration.</summary>
+    public double[,] Basis { get; }
+
+    public PcaImputationOptions Options { get; }
+
+    /// <summary>
+    /// Completes further rows with the frozen train model (method.md §3 step 5): standardise with train
+    /// statistics, fill with train means, iterate the reconstruction with the last train PCA fixed.
+    /// Observed cells are not changed.
+    /// </summary>
+    public ImputedRows Impute(double[,] rows, CancellationToken cancellationToken = default) =>
+        PcaImputer.ImputeWithFrozenModel(this, rows, cancellationToken);
+}
+
+/// <summary>Rows completed by a frozen imputation model.</summary>
+public sealed record ImputedRows(double[,] Imputed, bool[,] Missing, int Iterations, bool Converged);

@@ -1,0 +1,23 @@
+namespace ObsScaling.Core.Laws;
+
+/// <summary>How to fit a law. Defaults are the reference's README default (sigmoid with floor, squared loss).</summary>
+public sealed record ScalingLawOptions
+{
+    public LawLink Link { get; init; } = LawLink.SigmoidWithFloor;
+
+    public LossKind Loss { get; init; } = LossKind.Squared;
+
+    /// <summary>Huber threshold δ (the reference's robust notebooks use 1.0).</summary>
+    public double HuberDelta { get; init; } = 1.0;
+
+    /// <summary>Upper bound of the floor b (reference 0.2).</summary>
+    public double FloorMax { get; init; } = 0.2;
+
+    /// <summary>Starting points for the solver beyond the reference's p0 = [0, 0.03…, 0].</summary>
+    public int ExtraStarts { get; init; } = 4;
+
+    public int MaxIterations { get; init; } = 500;
+
+    /// <summary>Relative tolerance on the loss and step for convergence.</summary>
+    public double Tolerance { get; init; } = 1e-12;
+}
