@@ -1,0 +1,364 @@
+using System.Globalization;
+using ObsScaling.Core.Capability;
+using ObsScaling.Core.Domain;
+using ObsScaling.Core.Equivalence;
+using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Laws;
+
+namespace ObsScaling.Core.Holdout;
+
+/// <summary>
+/// The end-to-end holdout pipeline of method.md §2: transform the target, drop unevaluated rows,
+/// split, impute and decompose on the training rows only (test rows imputed and projected with the
+/// frozen train model), fit, score both parts on the transformed scale, and map capabilities to
+/// reference-family-equivalent compute.
+/// </summary>
+public static class HoldoutAnalysis
+{
+    public static HoldoutResult Run(ModelSet models, HoldoutOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(models, options);
+        var dropped = new List<DroppedModel>();
+
+        // 1–2. Transform the target; rows without it cannot be fitted or scored.
+        var kept = new List<int>();
+        var yAll = new double[models.Count];
+        for (var i = 0; i < models.Count; i++)
+        {
+            var raw = models[i].Score(options.Target);
+            yAll[i] = options.Transform.Apply(raw);
+            if (double.IsNaN(raw))
+            {
+                dropped.Add(new DroppedModel(models[i].Name, $"{options.Target} not evaluated"));
+            }
+            else if (!double.IsFinite(yAll[i]))
+            {
+                dropped.Add(new DroppedModel(models[i].Name, $"{options.Target} = {raw.ToString("R", CultureInfo.InvariantCulture)} has no value under {options.Transform}"));
+            }
+            else
+            {
+                kept.Add(i);
+            }
+        }
+
+        var names = kept.Select(i => models[i].Name).ToArray();
+        var y = kept.Select(i => yAll[i]).ToArray();
+
+        // 3. Split.
+        double[]? splitValues = null;
+        if (options.Split.UsesColumn)
+        {
+            splitValues = options.Split.Column == HoldoutSplit.TargetColumn
+                ? y
+                : kept.Select(i => models[i].Value(options.Split.Column)).ToArray();
+        }
+
+        var split = options.Split.Assign(names, splitValues);
+        var trainLocal = split.Train.ToList();
+        var testLocal = split.Test.ToList();
+
+        // 4. Held-out filter.
+        if (options.ExcludeFromTrain.Count > 0)
+        {
+            var exclude = options.ExcludeFromTrain.ToHashSet(StringComparer.Ordinal);
+            var removed = trainLocal.Where(r => exclude.Contains(names[r])).ToList();
+            trainLocal.RemoveAll(r => exclude.Contains(names[r]));
+            if (options.AddExcludedToTest)
+            {
+                testLocal.AddRange(removed);
+                testLocal.Sort();
+            }
+            else
+            {
+                dropped.AddRange(removed.Select(r => new DroppedModel(names[r], "excluded from training")));
+            }
+        }
+
+        var train = trainLocal.Select(r => kept[r]).ToArray();
+        var test = testLocal.Select(r => kept[r]).ToArray();
+        var yTrain = trainLocal.Select(r => y[r]).ToArray();
+        var yTest = testLocal.Select(r => y[r]).ToArray();
+        RequireNonEmpty(train, test, options);
+
+        // 5. Capability space on the training rows.
+        PcaImputation? imputation = null;
+        CapabilitySpace? space = null;
+        double[,]? imputedTrain = null;
+        double[,]? imputedTest = null;
+        double[,]? scoresTrain = null;
+        double[,]? scoresTest = null;
+        var needsImputation = options.Predictors.Kind == PredictorKind.PrincipalComponents ||
+            (options.Predictors.Kind == PredictorKind.Metrics && options.Predictors.MetricNames.Any(options.CapabilityMetrics.Contains));
+        if (needsImputation)
+        {
+            var metrics = options.CapabilityMetrics;
+            imputation = PcaImputer.Fit(models.Matrix(metrics, train), options.Imputation, metrics, cancellationToken);
+            imputedTrain = imputation.Imputed;
+            imputedTest = imputation.Impute(models.Matrix(metrics, test), cancellationToken).Imputed;
+            if (options.Predictors.Kind == PredictorKind.PrincipalComponents)
+            {
+                var direction = metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray();
+                space = CapabilitySpace.Fit(imputedTrain, metrics, options.Pca, direction);
+                scoresTrain = space.Scores;
+                scoresTest = space.Project(imputedTest);
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // 6. Predictor values; rows missing them are dropped from their own part.
+        var xTrain = Predictors(models, train, options, scoresTrain, imputedTrain, dropped, out var trainRows);
+        var xTest = Predictors(models, test, options, scoresTest, imputedTest, dropped, out var testRows);
+        yTrain = trainRows.Select(r => yTrain[r]).ToArray();
+        yTest = testRows.Select(r => yTest[r]).ToArray();
+        train = trainRows.Select(r => train[r]).ToArray();
+        test = testRows.Select(r => test[r]).ToArray();
+        RequireNonEmpty(train, test, options);
+
+        // 7. Fit.
+        var law = ScalingLawFitter.Fit(xTrain, yTrain, options.Law, cancellationToken);
+
+        // 9. Equivalent compute from the reference family's rows (train ∪ test).
+        var capTrain = Capabilities(law, xTrain);
+        var capTest = Capabilities(law, xTest);
+        var refCap = new List<double>();
+        var refFlops = new List<double>();
+        for (var r = 0; r < train.Length; r++)
+        {
+            AddReference(models[train[r]], capTrain[r]);
+        }
+
+        for (var r = 0; r < test.Length; r++)
+        {
+            AddReference(models[test[r]], capTest[r]);
+        }
+
+        var equivalent = EquivalentCompute.TryFit(options.ReferenceFamily, refCap, refFlops);
+
+        var trainPred = Predict(models, train, xTrain, yTrain, capTrain, law, equivalent, inTrain: true);
+        var testPred = Predict(models, test, xTest, yTest, capTest, law, equivalent, inTrain: false);
+        return new HoldoutResult
+        {
+            Options = options,
+            Law = law,
+            Train = trainPred,
+            Test = testPred,
+            TrainMse = trainPred.Average(p => p.Error * p.Error),
+            TestMse = testPred.Average(p => p.Error * p.Error),
+            TestMae = testPred.Average(p => Math.Abs(p.Error)),
+            Space = space,
+            Imputation = imputation,
+            Equivalent = equivalent,
+            Dropped = dropped,
+        };
+
+        void AddReference(ModelRecord m, double capability)
+        {
+            if (m.Family == options.ReferenceFamily && m.FlopsE21 is { } f)
+            {
+                refCap.Add(capability);
+                refFlops.Add(f);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the same analysis with several predictor sets (e.g. PC-1..3 against the compute baselines)
+    /// on the same split, in order.
+    /// </summary>
+    public static IReadOnlyList<HoldoutResult> Compare(ModelSet models, HoldoutOptions options, IEnumerable<PredictorSet> predictorSets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(predictorSets);
+        return predictorSets.Select(p => Run(models, options with { Predictors = p }, cancellationToken)).ToArray();
+    }
+
+    private static void Validate(ModelSet models, HoldoutOptions o)
+    {
+        var v = new ViolationCollector();
+        if (string.IsNullOrWhiteSpace(o.Target) || !models.Metrics.ContainsKey(o.Target))
+        {
+            v.Add("target", o.Target ?? "", "unknown metric");
+        }
+
+        for (var j = 0; j < o.CapabilityMetrics.Count; j++)
+        {
+            var m = o.CapabilityMetrics[j];
+            if (!models.Metrics.ContainsKey(m))
+            {
+                v.Add($"capability_metrics[{j}]", m, "unknown metric");
+            }
+            else if (m == o.Target)
+            {
+                v.Add($"capability_metrics[{j}]", m, "the target cannot also be a capability metric (it would leak into its own predictors)");
+            }
+        }
+
+        if (o.CapabilityMetrics.Distinct(StringComparer.Ordinal).Count() != o.CapabilityMetrics.Count)
+        {
+            v.Add("capability_metrics", string.Join(",", o.CapabilityMetrics), "duplicate metric");
+        }
+
+        if (o.Transform.Kind == TargetTransformKind.MinMax && !(o.Transform.High > o.Transform.Low && double.IsFinite(o.Transform.Low) && double.IsFinite(o.Transform.High)))
+        {
+            v.Add("transform", o.Transform.ToString(), "min–max needs finite low < high");
+        }
+
+        switch (o.Predictors.Kind)
+        {
+            case PredictorKind.PrincipalComponents:
+                if (o.Predictors.Components < 1 || o.Predictors.Components > o.Pca.Components)
+                {
+                    v.Add("predictors", o.Predictors.ToString(), $"the number of PCs must be between 1 and the PCA's {o.Pca.Components} components");
+                }
+
+                break;
+            case PredictorKind.Metrics:
+                if (o.Predictors.MetricNames.Count == 0)
+                {
+                    v.Add("predictors", "", "name at least one metric");
+                }
+
+                foreach (var m in o.Predictors.MetricNames.Where(m => !models.Metrics.ContainsKey(m)))
+                {
+                    v.Add("predictors", m, "unknown metric");
+                }
+
+                break;
+        }
+
+        if (o.Split.UsesColumn && o.Split.Column != HoldoutSplit.TargetColumn && !models.HasColumn(o.Split.Column))
+        {
+            v.Add("split.column", o.Split.Column, "unknown metric or column");
+        }
+
+        v.ThrowIfAny();
+    }
+
+    private static void RequireNonEmpty(int[] train, int[] test, HoldoutOptions o)
+    {
+        var v = new ViolationCollector();
+        if (train.Length == 0)
+        {
+            v.Add("split", o.Split.Describe(), "no model with the target and predictors left to fit on");
+        }
+
+        if (test.Length == 0)
+        {
+            v.Add("split", o.Split.Describe(), "no model with the target and predictors left to forecast");
+        }
+
+        v.ThrowPreconditionIfAny();
+    }
+
+    private static double[,] Predictors(ModelSet models, int[] rows, HoldoutOptions o, double[,]? scores, double[,]? imputed, List<DroppedModel> dropped, out int[] keptRows)
+    {
+        var d = o.Predictors.Dimension;
+        var values = new List<double[]>();
+        var keep = new List<int>();
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var m = models[rows[r]];
+            var x = new double[d];
+            switch (o.Predictors.Kind)
+            {
+                case PredictorKind.PrincipalComponents:
+                    for (var j = 0; j < d; j++)
+                    {
+                        x[j] = scores![r, j];
+                    }
+
+                    break;
+                case PredictorKind.LogFlops:
+                    x[0] = m.FlopsE21 is { } f ? Math.Log(f + PredictorSet.LogEpsilon) : double.NaN;
+                    break;
+                case PredictorKind.LogParameters:
+                    x[0] = m.ParametersB is { } p ? Math.Log(p + PredictorSet.LogEpsilon) : double.NaN;
+                    break;
+                case PredictorKind.Metrics:
+                    for (var j = 0; j < d; j++)
+                    {
+                        var name = o.Predictors.MetricNames[j];
+                        var at = IndexOf(o.CapabilityMetrics, name);
+                        x[j] = at >= 0 && imputed is not null ? imputed[r, at] : m.Score(name);
+                    }
+
+                    break;
+            }
+
+            if (x.All(double.IsFinite))
+            {
+                values.Add(x);
+                keep.Add(r);
+            }
+            else
+            {
+                dropped.Add(new DroppedModel(m.Name, $"no value for predictor {o.Predictors}"));
+            }
+        }
+
+        keptRows = keep.ToArray();
+        var result = new double[values.Count, d];
+        for (var i = 0; i < values.Count; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                result[i, j] = values[i][j];
+            }
+        }
+
+        return result;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string name)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static double[] Capabilities(FittedLaw law, double[,] x)
+    {
+        var n = x.GetLength(0);
+        var d = x.GetLength(1);
+        var c = new double[n];
+        var row = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                row[j] = x[i, j];
+            }
+
+            c[i] = law.Capability(row);
+        }
+
+        return c;
+    }
+
+    private static ModelPrediction[] Predict(ModelSet models, int[] rows, double[,] x, double[] y, double[] capability, FittedLaw law, EquivalentCompute? eq, bool inTrain)
+    {
+        var d = x.GetLength(1);
+        var result = new ModelPrediction[rows.Length];
+        for (var r = 0; r < rows.Length; r++)
+        {
+            var m = models[rows[r]];
+            var xr = new double[d];
+            for (var j = 0; j < d; j++)
+            {
+                xr[j] = x[r, j];
+            }
+
+            result[r] = new ModelPrediction(m.Name, m.Family, inTrain, xr, y[r], law.ApplyLink(capability[r]), capability[r], eq?.ToLog10Flops(capability[r]));
+        }
+
+        return result;
+    }
+}

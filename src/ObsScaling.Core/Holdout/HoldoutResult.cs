@@ -1,0 +1,40 @@
+using ObsScaling.Core.Capability;
+using ObsScaling.Core.Equivalence;
+using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Laws;
+
+namespace ObsScaling.Core.Holdout;
+
+/// <summary>A model left out of an analysis, and why.</summary>
+public sealed record DroppedModel(string Model, string Reason);
+
+/// <summary>The outcome of one holdout analysis.</summary>
+public sealed record HoldoutResult
+{
+    public required HoldoutOptions Options { get; init; }
+
+    public required FittedLaw Law { get; init; }
+
+    public required IReadOnlyList<ModelPrediction> Train { get; init; }
+
+    public required IReadOnlyList<ModelPrediction> Test { get; init; }
+
+    /// <summary>Mean squared error on the training rows (transformed target scale).</summary>
+    public required double TrainMse { get; init; }
+
+    /// <summary>Mean squared error on the test rows (transformed target scale).</summary>
+    public required double TestMse { get; init; }
+
+    public required double TestMae { get; init; }
+
+    /// <summary>The capability space fitted on the training rows (null for compute baselines).</summary>
+    public CapabilitySpace? Space { get; init; }
+
+    public PcaImputation? Imputation { get; init; }
+
+    public EquivalentCompute? Equivalent { get; init; }
+
+    public required IReadOnlyList<DroppedModel> Dropped { get; init; }
+
+    public IEnumerable<ModelPrediction> All => Train.Concat(Test);
+}
