@@ -53,14 +53,12 @@ public static class PaperMetrics
         ["word_sorting"] = 0,
     };
 
-    /// <summary>Mean of <see cref="BbhRandom"/> (0.2624).</summary>
-    public static double BbhRandomMean { get; } = BbhRandom.Values.Average();
-
     /// <summary>
-    /// The floor the reference uses for overall BBH (method.md §9 states 0.2640; the per-task list it
-    /// gives averages 0.2624). The stated value is kept so that the leaderboard analyses match the reference.
+    /// Mean of <see cref="BbhRandom"/> (0.262434): the min–max floor of overall BBH. method.md rounds it
+    /// to "0.2640", but only the exact mean reproduces the published leaderboard-v2 BBH curve
+    /// (w_e 1.187, b_e −4.222; 0.2640 gives 1.211/−4.285), so the exact mean is used.
     /// </summary>
-    public const double BbhReferenceFloor = 0.2640;
+    public static double BbhRandomMean { get; } = BbhRandom.Values.Average();
 
     private static readonly Dictionary<string, double> Chance = new(StringComparer.Ordinal)
     {
@@ -74,7 +72,7 @@ public static class PaperMetrics
         ["HumanEval"] = 0,
         ["leaderboard_gpqa"] = 0.25,
         ["leaderboard_math_hard"] = 0,
-        ["leaderboard_bbh"] = BbhReferenceFloor,
+        ["leaderboard_bbh"] = BbhRandomMean,
         ["parsinlu_qa_2_acc"] = 0.25,
         ["word_unscrambling_2_exact_match"] = 0,
         ["arithmetic_3ds_2_acc"] = 0,
@@ -116,7 +114,7 @@ public static class PaperMetrics
         if (name.StartsWith("bbh_", StringComparison.Ordinal))
         {
             var task = BbhRandom.Keys.FirstOrDefault(t => name.Contains("_" + t + "_", StringComparison.Ordinal));
-            return new MetricInfo(name, 0, 1, task is null ? BbhReferenceFloor : BbhRandom[task]);
+            return new MetricInfo(name, 0, 1, task is null ? BbhRandomMean : BbhRandom[task]);
         }
 
         return new MetricInfo(name, 0, 1, Chance.TryGetValue(name, out var c) ? c : null);
