@@ -1,0 +1,23 @@
+namespace ObsScaling.Core.Selection;
+
+/// <summary>
+/// What to search for (method.md §8). Whole families are the unit of selection; a budget caps the number
+/// of models, not families.
+/// </summary>
+public sealed record SubsetSearchOptions
+{
+    /// <summary>Model-count budgets; one <see cref="SubsetChoice"/> is returned per entry, in this order.</summary>
+    public required IReadOnlyList<int> Budgets { get; init; }
+
+    /// <summary>Largest number of families in a subset, counting <see cref="IncludeFamily"/>.</summary>
+    public int MaxFamilies { get; init; } = 10;
+
+    /// <summary>
+    /// A family that is in every subset. As in the reference, it is never evaluated alone: the candidates are
+    /// this family plus 1..<see cref="MaxFamilies"/> − 1 others.
+    /// </summary>
+    public string? IncludeFamily { get; init; }
+
+    /// <summary>How many leading PC columns the V-optimality objective uses.</summary>
+    public int Components { get; init; } = 3;
+}
