@@ -21,6 +21,10 @@ public sealed record EquivalentCompute(string ReferenceFamily, OlsFit Fit)
     /// <summary>The capability the reference family reaches at log10 FLOPs (1E21) <paramref name="log10Flops"/>.</summary>
     public double ToCapability(double log10Flops) => Fit.Intercept + (Fit.Slope * log10Flops);
 
+    /// <summary>Rebuilds a stored mapping (C = slope·log10 FLOPs + intercept) without its fit statistics.</summary>
+    public static EquivalentCompute FromCoefficients(string referenceFamily, double slope, double intercept) =>
+        new(referenceFamily, new OlsFit(slope, intercept, double.NaN, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0.95));
+
     /// <summary>
     /// Fits the mapping on the reference family's rows. Returns null when fewer than two of them have
     /// FLOPs or their capability does not change with compute (nothing to invert).

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using ObsScaling.Server.Errors;
+
+namespace ObsScaling.Server.Hosting;
+
+/// <summary>
+/// Every call passes through here: exceptions become rich statuses, and one structured log line records
+/// method, dataset, duration and status.
+/// </summary>
+internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await continuation(request, context).ConfigureAwait(false);
+            Log(context, start, StatusCode.OK, null);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            throw Fail(ex, context, start);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            var response = await continuation(requestStream, context).ConfigureAwait(false);
+            Log(context, start, StatusCode.OK, null);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            throw Fail(ex, context, start);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+            Log(context, start, StatusCode.OK, null);
+        }
+        catch (Exception ex)
+        {
+            throw Fail(ex, context, start);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        var start = Stopwatch.GetTimestamp();
+        try
+        {
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            Log(context, start, StatusCode.OK, null);
+        }
+        catch (Exception ex)
+        {
+            throw Fail(ex, context, start);
+        }
+    }
+
+    private RpcException Fail(Exception ex, ServerCallContext context, long start)
+    {
+        var rpc = StatusMapping.ToRpcException(ex, context, out var unexpected);
+        if (unexpected)
+        {
+            LogUnexpected(logger, ex, context.Method, context.UserState.TryGetValue("error_id", out var id) ? id : null);
+        }
+
+        Log(context, start, rpc.StatusCode, rpc.Status.Detail);
+        return rpc;
+    }
+
+    private void Log(ServerCallContext context, long start, StatusCode status, string? detail)
+    {
+        var dataset = context.UserState.TryGetValue("dataset", out var d) ? d as string : null;
+        var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        if (status == StatusCode.OK)
+        {
+            LogCall(logger, context.Method, dataset ?? "-", ms, status);
+        }
+        else
+        {
+            LogFailedCall(logger, context.Method, dataset ?? "-", ms, status, detail ?? "");
+        }
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "call {Method} dataset={Dataset} duration_ms={DurationMs:F2} status={Status}")]
+    private static partial void LogCall(ILogger logger, string method, string dataset, double durationMs, StatusCode status);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "call {Method} dataset={Dataset} duration_ms={DurationMs:F2} status={Status} detail={Detail}")]
+    private static partial void LogFailedCall(ILogger logger, string method, string dataset, double durationMs, StatusCode status, string detail);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "unexpected error in {Method} (reference {Reference})")]
+    private static partial void LogUnexpected(ILogger logger, Exception ex, string method, object? reference);
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using Grpc.AspNetCore.Server;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using ObsScaling.Server.Services;
+using ObsScaling.Server.Storage;
+
+namespace ObsScaling.Server.Hosting;
+
+/// <summary>
+/// Builds the server: Kestrel over HTTP/2 (cleartext on loopback by default, TLS by Kestrel configuration),
+/// the obsscaling.v1 service, gRPC health checking and reflection, and the SQLite store.
+/// </summary>
+public static class ObsScalingServer
+{
+    /// <summary>The line printed once serving, followed by the bound URL; the PowerShell module reads it.</summary>
+    public const string ListeningBanner = "ObsScaling server listening on ";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
+        var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        var urls = (builder.Configuration["urls"] ?? ServerOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        RequireKeyOffLoopback(urls, options);
+
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2);
+        });
+        if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseKestrel(k => k.Configure(builder.Configuration.GetSection("Kestrel")));
+        }
+        else
+        {
+            builder.WebHost.UseUrls(urls);
+        }
+
+        if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole();
+        }
+
+        builder.Services.AddGrpc(g =>
+        {
+            g.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
+            g.EnableDetailedErrors = false;
+            g.Interceptors.Add<ApiKeyInterceptor>();
+            g.Interceptors.Add<CallInterceptor>();
+        });
+        builder.Services.AddGrpcReflection();
+        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        builder.Services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DatabasePath));
+        builder.Services.AddSingleton<FitWatchHub>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapGrpcService<ObsScalingService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+
+        // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
+        _ = app.Services.GetRequiredService<SqliteStore>();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            foreach (var address in BoundAddresses(app))
+            {
+                Console.Out.WriteLine(ListeningBanner + address);
+            }
+
+            Console.Out.Flush();
+        });
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel actually bound (a port of 0 resolves to the ephemeral port).</summary>
+    public static IReadOnlyList<string> BoundAddresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+    }
+
+    private static void RequireKeyOffLoopback(IEnumerable<string> urls, ServerOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.ApiKey))
+        {
+            return;
+        }
+
+        foreach (var url in urls)
+        {
+            var host = BindingHost(url);
+            var loopback = host is "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+            if (!loopback)
+            {
+                throw new InvalidOperationException($"Refusing to listen on {url} without an API key: set ObsScaling:ApiKey (or OBSSCALING__APIKEY) to serve beyond loopback.");
+            }
+        }
+    }
+
+    private static string BindingHost(string url)
+    {
+        var rest = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
+        if (rest.StartsWith('['))
+        {
+            return rest[..(rest.IndexOf(']') + 1)];
+        }
+
+        var colon = rest.IndexOfAny([':', '/']);
+        return colon < 0 ? rest : rest[..colon];
+    }
+}

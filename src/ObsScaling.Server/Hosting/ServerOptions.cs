@@ -1,0 +1,22 @@
+namespace ObsScaling.Server.Hosting;
+
+/// <summary>Settings of the server (configuration section "ObsScaling", or command-line --ObsScaling:Key=value).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "ObsScaling";
+
+    /// <summary>Default loopback URL: cleartext HTTP/2, no credentials needed.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>The SQLite file (created if missing).</summary>
+    public string DatabasePath { get; set; } = "obsscaling.db";
+
+    /// <summary>Required when bound to anything but loopback; then every call must send it as a bearer token.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Largest accepted request message (bytes); larger ones get RESOURCE_EXHAUSTED.</summary>
+    public int MaxReceiveMessageBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest number of models one import may carry.</summary>
+    public int MaxImportModels { get; set; } = 100_000;
+}

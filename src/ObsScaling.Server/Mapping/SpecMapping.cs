@@ -1,0 +1,127 @@
+using ObsScaling.Core.Capability;
+using ObsScaling.Core.Domain;
+using ObsScaling.Core.Holdout;
+using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Laws;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Mapping;
+
+/// <summary>
+/// Turns the contract's analysis settings into the engine's options. Zero/unspecified values take the
+/// engine's defaults (the reference's), so a minimal request names only the target.
+/// </summary>
+internal static class SpecMapping
+{
+    public static HoldoutOptions ToOptions(V1.FitSpec spec, ModelSet models, string field = "spec")
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (string.IsNullOrWhiteSpace(spec.Target))
+        {
+            throw new ObsValidationException($"{field}.target", "", "required: the metric to forecast");
+        }
+
+        var capability = spec.CapabilityMetrics.Count > 0
+            ? spec.CapabilityMetrics.ToArray()
+            : DefaultCapabilityMetrics(models, spec.Target);
+        return new HoldoutOptions
+        {
+            Target = spec.Target,
+            Transform = ToTransform(spec.Transform, field + ".transform"),
+            Predictors = ToPredictors(spec.Predictors, field + ".predictors"),
+            CapabilityMetrics = capability,
+            Imputation = ToImputation(spec.Imputation, field + ".imputation"),
+            Pca = new PcaOptions { Components = spec.PcaComponents == 0 ? Math.Min(5, capability.Length) : spec.PcaComponents },
+            Law = ToLaw(spec, field),
+            Split = ToSplit(spec.Split, field + ".split"),
+            ExcludeFromTrain = spec.ExcludeFromTrain.ToArray(),
+            ReferenceFamily = string.IsNullOrEmpty(spec.ReferenceFamily) ? "Llama-2" : spec.ReferenceFamily,
+        };
+    }
+
+    /// <summary>Every declared metric on [0, 1] except <paramref name="exclude"/>: the benchmarks of a typical dataset.</summary>
+    public static string[] DefaultCapabilityMetrics(ModelSet models, string? exclude) =>
+        models.OrderedMetrics().Where(m => m.Name != exclude && m.Min == 0 && m.Max == 1).Select(m => m.Name).ToArray();
+
+    public static TargetTransform ToTransform(V1.Transform? t, string field) => (t?.Kind ?? V1.TransformKind.Unspecified) switch
+    {
+        V1.TransformKind.Unspecified or V1.TransformKind.None => TargetTransform.None,
+        V1.TransformKind.MinMax => TargetTransform.MinMax(t!.Low, t.High == 0 && t.Low == 0 ? 1 : t.High),
+        V1.TransformKind.Logit => TargetTransform.Logit,
+        V1.TransformKind.Log => TargetTransform.Log,
+        var k => throw new ObsValidationException(field + ".kind", k.ToString(), "unknown transform"),
+    };
+
+    public static PredictorSet ToPredictors(V1.Predictors? p, string field) => (p?.Kind ?? V1.PredictorKind.Unspecified) switch
+    {
+        V1.PredictorKind.Unspecified or V1.PredictorKind.PrincipalComponents => PredictorSet.PrincipalComponents(p is null || p.Components == 0 ? 3 : p.Components),
+        V1.PredictorKind.LogFlops => PredictorSet.LogFlops,
+        V1.PredictorKind.LogParameters => PredictorSet.LogParameters,
+        V1.PredictorKind.Metrics => PredictorSet.Metrics([.. p!.Metrics]),
+        var k => throw new ObsValidationException(field + ".kind", k.ToString(), "unknown predictor kind"),
+    };
+
+    public static PcaImputationOptions ToImputation(V1.ImputationSettings? s, string field)
+    {
+        var o = new PcaImputationOptions();
+        if (s is null)
+        {
+            return o;
+        }
+
+        if (s.Components < 0 || s.MaxIterations < 0 || s.Tolerance < 0 || double.IsNaN(s.Tolerance))
+        {
+            throw new ObsValidationException(field, s.ToString(), "components, max_iterations and tolerance must not be negative");
+        }
+
+        return o with
+        {
+            Components = s.Components == 0 ? o.Components : s.Components,
+            MaxIterations = s.MaxIterations == 0 ? o.MaxIterations : s.MaxIterations,
+            Tolerance = s.Tolerance == 0 ? o.Tolerance : s.Tolerance,
+        };
+    }
+
+    public static ScalingLawOptions ToLaw(V1.FitSpec spec, string field)
+    {
+        var o = new ScalingLawOptions();
+        return o with
+        {
+            Link = spec.Link switch
+            {
+                V1.Link.Unspecified or V1.Link.SigmoidWithFloor => LawLink.SigmoidWithFloor,
+                V1.Link.Sigmoid => LawLink.Sigmoid,
+                V1.Link.Linear => LawLink.Linear,
+                var l => throw new ObsValidationException(field + ".link", l.ToString(), "unknown link"),
+            },
+            Loss = spec.Loss switch
+            {
+                V1.Loss.Unspecified or V1.Loss.Squared => LossKind.Squared,
+                V1.Loss.Huber => LossKind.Huber,
+                var l => throw new ObsValidationException(field + ".loss", l.ToString(), "unknown loss"),
+            },
+            HuberDelta = spec.HuberDelta == 0 ? o.HuberDelta : spec.HuberDelta,
+            FloorMax = spec.FloorMax == 0 ? o.FloorMax : spec.FloorMax,
+        };
+    }
+
+    public static HoldoutSplit ToSplit(V1.Split? s, string field)
+    {
+        if (s is null || s.Kind == V1.SplitKind.Unspecified)
+        {
+            return HoldoutSplit.Default;
+        }
+
+        var column = string.IsNullOrEmpty(s.Column) ? ModelColumns.FlopsE21 : s.Column;
+        return s.Kind switch
+        {
+            V1.SplitKind.Cutoff => HoldoutSplit.Cutoff(column, s.Threshold),
+            V1.SplitKind.CutoffRatio => HoldoutSplit.CutoffRatio(column, s.Fraction),
+            V1.SplitKind.Top => HoldoutSplit.Top(column, s.Count),
+            V1.SplitKind.TopFraction => HoldoutSplit.TopFraction(column, s.Fraction),
+            V1.SplitKind.Random => s.Count > 0 ? HoldoutSplit.RandomCount(s.Count, s.Seed) : HoldoutSplit.Random(s.Fraction, s.Seed),
+            V1.SplitKind.Explicit => HoldoutSplit.Explicit(s.TestModels),
+            var k => throw new ObsValidationException(field + ".kind", k.ToString(), "unknown split kind"),
+        };
+    }
+}

@@ -1,0 +1,163 @@
+using System.Globalization;
+using ObsScaling.Core.Capability;
+using ObsScaling.Core.Domain;
+using ObsScaling.Core.Equivalence;
+using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Laws;
+using ObsScaling.Server.Mapping;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Services;
+
+/// <summary>A stored fit made ready to answer forecasts: the law, its frozen capability space and transform.</summary>
+internal sealed class ForecastModel
+{
+    private readonly FittedLaw _law;
+    private readonly TargetTransform _transform;
+    private readonly EquivalentCompute? _equivalent;
+    private readonly CapabilitySpace? _space;
+    private readonly PcaImputation? _imputation;
+    private readonly V1.PredictorKind _kind;
+    private readonly string[] _metricPredictors;
+    private readonly double[] _x;
+
+    private ForecastModel(V1.Fit fit)
+    {
+        _law = FitMapping.ToDomain(fit.Law);
+        _transform = FitMapping.ToTransform(fit.Spec);
+        _equivalent = FitMapping.ToDomain(fit.Equivalent);
+        _kind = fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified;
+        _metricPredictors = fit.Spec.Predictors?.Metrics.ToArray() ?? [];
+        if (fit.Space is not null)
+        {
+            (_space, _imputation) = FitMapping.ToDomain(fit.Space);
+        }
+
+        _x = new double[_law.Weights.Count];
+        DatasetEtag = fit.DatasetEtag;
+    }
+
+    public string DatasetEtag { get; }
+
+    public static ForecastModel From(V1.Fit fit) => new(fit);
+
+    public V1.ForecastResult Predict(V1.ForecastInput input, long sequence)
+    {
+        var at = $"inputs[{sequence.ToString(CultureInfo.InvariantCulture)}]";
+        Predictors(input, at);
+        var capability = _law.Capability(_x);
+        var predicted = _law.ApplyLink(capability);
+        var result = new V1.ForecastResult
+        {
+            Model = input.Model,
+            Predicted = predicted,
+            PredictedRaw = _transform.Invert(predicted),
+            Capability = capability,
+            Sequence = sequence,
+        };
+        result.Predictors.AddRange(_x);
+        if (_equivalent?.ToLog10Flops(capability) is { } e && double.IsFinite(e))
+        {
+            result.EquivalentLog10FlopsE21 = e;
+        }
+
+        return result;
+    }
+
+    private void Predictors(V1.ForecastInput input, string at)
+    {
+        switch (_kind)
+        {
+            case V1.PredictorKind.Unspecified or V1.PredictorKind.PrincipalComponents:
+                FromCapability(input, at);
+                break;
+            case V1.PredictorKind.LogFlops:
+                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.FlopsE21 ? input.FlopsE21 : double.NaN, at + ".flops_e21", "a ln-FLOPs law needs flops_e21") + 1e-9);
+                break;
+            case V1.PredictorKind.LogParameters:
+                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.ParametersB ? input.ParametersB : double.NaN, at + ".parameters_b", "a ln-params law needs parameters_b") + 1e-9);
+                break;
+            case V1.PredictorKind.Metrics:
+                if (input.ByCase != V1.ForecastInput.ByOneofCase.Scores)
+                {
+                    throw new ObsValidationException(at + ".scores", "", "a benchmark law needs scores");
+                }
+
+                for (var j = 0; j < _metricPredictors.Length; j++)
+                {
+                    _x[j] = input.Scores.Values.TryGetValue(_metricPredictors[j], out var v) && double.IsFinite(v)
+                        ? v
+                        : throw new ObsValidationException($"{at}.scores[{_metricPredictors[j]}]", v.ToString("R", CultureInfo.InvariantCulture), "required finite score");
+                }
+
+                break;
+        }
+    }
+
+    private void FromCapability(V1.ForecastInput input, string at)
+    {
+        var k = _x.Length;
+        switch (input.ByCase)
+        {
+            case V1.ForecastInput.ByOneofCase.Coordinates:
+                if (input.Coordinates.Values.Count < k)
+                {
+                    throw new ObsValidationException(at + ".coordinates", input.Coordinates.Values.Count.ToString(CultureInfo.InvariantCulture), $"needs {k} PC coordinates");
+                }
+
+                for (var j = 0; j < k; j++)
+                {
+                    var v = input.Coordinates.Values[j];
+                    _x[j] = double.IsFinite(v) ? v : throw new ObsValidationException($"{at}.coordinates[{j}]", v.ToString("R", CultureInfo.InvariantCulture), "must be finite");
+                }
+
+                break;
+            case V1.ForecastInput.ByOneofCase.Scores when _space is not null && _imputation is not null:
+                var metrics = _space.Metrics;
+                var row = new double[1, metrics.Count];
+                var observed = 0;
+                for (var j = 0; j < metrics.Count; j++)
+                {
+                    if (input.Scores.Values.TryGetValue(metrics[j], out var v))
+                    {
+                        if (!double.IsFinite(v))
+                        {
+                            throw new ObsValidationException($"{at}.scores[{metrics[j]}]", v.ToString("R", CultureInfo.InvariantCulture), "must be finite (leave it out when not evaluated)");
+                        }
+
+                        row[0, j] = v;
+                        observed++;
+                    }
+                    else
+                    {
+                        row[0, j] = double.NaN;
+                    }
+                }
+
+                var unknown = input.Scores.Values.Keys.FirstOrDefault(key => !metrics.Contains(key));
+                if (unknown is not null)
+                {
+                    throw new ObsValidationException($"{at}.scores[{unknown}]", unknown, $"not a metric of this law's capability space ({string.Join(", ", metrics)})");
+                }
+
+                if (observed == 0)
+                {
+                    throw new ObsValidationException(at + ".scores", "{}", "give at least one of the capability metrics");
+                }
+
+                var completed = observed == metrics.Count ? row : _imputation.Impute(row).Imputed;
+                var pcs = _space.Project(completed);
+                for (var j = 0; j < k; j++)
+                {
+                    _x[j] = pcs[0, j];
+                }
+
+                break;
+            default:
+                throw new ObsValidationException(at, input.ByCase.ToString(), "a PC law forecasts from scores or coordinates");
+        }
+    }
+
+    private static double Positive(double v, string field, string description) =>
+        v > 0 && double.IsFinite(v) ? v : throw new ObsValidationException(field, v.ToString("R", CultureInfo.InvariantCulture), description + " (a positive number)");
+}

@@ -1,0 +1,126 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using ObsScaling.Core.Domain;
+using ObsScaling.Server.Errors;
+using ObsScaling.Server.Hosting;
+using ObsScaling.Server.Mapping;
+using ObsScaling.Server.Storage;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Services;
+
+/// <summary>
+/// The obsscaling.v1 service: maps requests to the engine and the store. Engine and store exceptions are
+/// turned into statuses by <see cref="CallInterceptor"/>.
+/// </summary>
+internal sealed partial class ObsScalingService(SqliteStore store, FitWatchHub hub, IOptions<ServerOptions> options) : V1.ObsScaling.ObsScalingBase
+{
+    private readonly ServerOptions _options = options.Value;
+
+    public override async Task<V1.ImportModelsResponse> ImportModels(IAsyncStreamReader<V1.ImportModelsRequest> requestStream, ServerCallContext context)
+    {
+        V1.ImportHeader? header = null;
+        var models = new List<ModelRecord>();
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var violations = new List<FieldViolation>();
+        var index = 0;
+        await foreach (var item in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            switch (item.ItemCase)
+            {
+                case V1.ImportModelsRequest.ItemOneofCase.Header when header is null && index == 0:
+                    header = item.Header;
+                    context.UserState["dataset"] = header.Dataset;
+                    break;
+                case V1.ImportModelsRequest.ItemOneofCase.Header:
+                    throw new ObsValidationException("header", item.Header.Dataset, "the header must be the first message and appear once");
+                case V1.ImportModelsRequest.ItemOneofCase.Model when header is not null:
+                    var at = $"models[{models.Count}]";
+                    if (models.Count >= _options.MaxImportModels)
+                    {
+                        throw StatusMapping.ResourceExhausted($"An import may carry at most {_options.MaxImportModels} models.");
+                    }
+
+                    if (string.IsNullOrWhiteSpace(item.Model.Name))
+                    {
+                        violations.Add(new FieldViolation(at + ".name", item.Model.Name, "a model needs a name"));
+                    }
+                    else if (!names.TryAdd(item.Model.Name, models.Count))
+                    {
+                        violations.Add(new FieldViolation(at + ".name", item.Model.Name, $"sent twice in this import (first as models[{names[item.Model.Name]}])"));
+                    }
+
+                    models.Add(item.Model.ToDomain());
+                    break;
+                case V1.ImportModelsRequest.ItemOneofCase.Model:
+                    throw new ObsValidationException("header", "", "the first message must be a header naming the dataset");
+                default:
+                    throw new ObsValidationException($"messages[{index}]", "", "empty message: set header or model");
+            }
+
+            index++;
+        }
+
+        if (header is null)
+        {
+            throw new ObsValidationException("header", "", "the stream carried no header");
+        }
+
+        var id = ResourceName.RequireId("header.dataset", header.Dataset);
+        if (violations.Count > 0)
+        {
+            throw new ObsValidationException(violations);
+        }
+
+        var metrics = header.Metrics.Select(m => m.ToDomain()).ToArray();
+        var existing = store.GetDataset(id);
+        var known = (existing?.Metrics.Select(m => m.ToDomain()) ?? []).Where(m => metrics.All(x => x.Name != m.Name)).Concat(metrics).ToArray();
+
+        // Validate the batch on its own first, so that field paths name the stream's own model indices.
+        _ = new ModelSet(models, known);
+        var outcome = store.Import(id, header.Mode, header.DisplayName, metrics, models);
+        hub.DatasetChanged(id, outcome.Dataset.Revision);
+        return new V1.ImportModelsResponse { Dataset = outcome.Dataset, ModelsAdded = outcome.Added, ModelsReplaced = outcome.Replaced };
+    }
+
+    public override Task<V1.Dataset> GetDataset(V1.GetDatasetRequest request, ServerCallContext context)
+    {
+        var id = DatasetId("name", request.Name, context);
+        return Task.FromResult(store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id)));
+    }
+
+    public override Task<V1.ListDatasetsResponse> ListDatasets(V1.ListDatasetsRequest request, ServerCallContext context)
+    {
+        var (offset, limit) = PageToken.Parse("datasets", request.PageSize, request.PageToken);
+        var (page, total) = store.ListDatasets(offset, limit);
+        var response = new V1.ListDatasetsResponse { TotalSize = total, NextPageToken = PageToken.Next("datasets", offset, page.Count, total) };
+        response.Datasets.AddRange(page);
+        return Task.FromResult(response);
+    }
+
+    public override Task<Empty> DeleteDataset(V1.DeleteDatasetRequest request, ServerCallContext context)
+    {
+        var id = DatasetId("name", request.Name, context);
+        store.DeleteDataset(id, request.Force, request.Etag);
+        hub.DatasetDeleted(id);
+        return Task.FromResult(new Empty());
+    }
+
+    public override Task<V1.ListModelsResponse> ListModels(V1.ListModelsRequest request, ServerCallContext context)
+    {
+        var id = DatasetId("parent", request.Parent, context);
+        var (offset, limit) = PageToken.Parse("models/" + id, request.PageSize, request.PageToken);
+        var (page, total) = store.ListModels(id, offset, limit);
+        var response = new V1.ListModelsResponse { TotalSize = total, NextPageToken = PageToken.Next("models/" + id, offset, page.Count, total) };
+        response.Models.AddRange(page);
+        return Task.FromResult(response);
+    }
+
+    private static string DatasetId(string field, string name, ServerCallContext context)
+    {
+        var id = ResourceName.ParseDataset(field, name);
+        context.UserState["dataset"] = id;
+        return id;
+    }
+}

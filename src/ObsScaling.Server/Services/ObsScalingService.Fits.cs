@@ -1,0 +1,112 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using ObsScaling.Core.Domain;
+using ObsScaling.Core.Holdout;
+using ObsScaling.Server.Errors;
+using ObsScaling.Server.Mapping;
+using ObsScaling.Server.Storage;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Services;
+
+internal sealed partial class ObsScalingService
+{
+    public override async Task CreateFit(V1.CreateFitRequest request, IServerStreamWriter<V1.FitEvent> responseStream, ServerCallContext context)
+    {
+        var id = DatasetId("parent", request.Parent, context);
+        var fitId = string.IsNullOrEmpty(request.FitId) ? "fit-" + Guid.NewGuid().ToString("N")[..10] : ResourceName.RequireId("fit_id", request.FitId);
+        if (request.Spec is null)
+        {
+            throw new ObsValidationException("spec", "", "required: the law to fit");
+        }
+
+        if (!request.Replace && store.GetFit(id, fitId) is not null)
+        {
+            throw new ResourceExistsException("Fit", ResourceName.Fit(id, fitId));
+        }
+
+        await responseStream.WriteAsync(FitProgress("loading", 0, $"loading {ResourceName.Dataset(id)}"), context.CancellationToken).ConfigureAwait(false);
+        var (dataset, models) = store.LoadDataset(id);
+        var options = SpecMapping.ToOptions(request.Spec, models);
+        await responseStream.WriteAsync(FitProgress("fitting", 0.2, $"imputing, decomposing and fitting {options.Target} on {models.Count} models"), context.CancellationToken).ConfigureAwait(false);
+
+        // The engine is synchronous; run it off the request thread so the deadline and cancellation still reach it.
+        var result = await Task.Run(() => HoldoutAnalysis.Run(models, options, context.CancellationToken), context.CancellationToken).ConfigureAwait(false);
+        var now = Timestamp.FromDateTime(DateTime.UtcNow);
+        var fit = FitMapping.ToProto(result, ResourceName.Fit(id, fitId), request.Spec, dataset, now);
+        await responseStream.WriteAsync(FitProgress("storing", 0.9, $"storing {fit.Name}"), context.CancellationToken).ConfigureAwait(false);
+        context.CancellationToken.ThrowIfCancellationRequested();
+        store.PutFit(id, fitId, fit, request.Replace);
+        await responseStream.WriteAsync(new V1.FitEvent { Fit = fit }, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<V1.Fit> GetFit(V1.GetFitRequest request, ServerCallContext context)
+    {
+        var (dataset, fit) = ResourceName.ParseFit("name", request.Name);
+        context.UserState["dataset"] = dataset;
+        return Task.FromResult(store.GetFit(dataset, fit) ?? throw new ResourceNotFoundException("Fit", request.Name));
+    }
+
+    public override Task<V1.ListFitsResponse> ListFits(V1.ListFitsRequest request, ServerCallContext context)
+    {
+        var id = DatasetId("parent", request.Parent, context);
+        var (offset, limit) = PageToken.Parse("fits/" + id, request.PageSize, request.PageToken);
+        var (page, total) = store.ListFits(id, offset, limit);
+        var response = new V1.ListFitsResponse { TotalSize = total, NextPageToken = PageToken.Next("fits/" + id, offset, page.Count, total) };
+        response.Fits.AddRange(page);
+        return Task.FromResult(response);
+    }
+
+    public override Task<Empty> DeleteFit(V1.DeleteFitRequest request, ServerCallContext context)
+    {
+        var (dataset, fit) = ResourceName.ParseFit("name", request.Name);
+        context.UserState["dataset"] = dataset;
+        store.DeleteFit(dataset, fit);
+        return Task.FromResult(new Empty());
+    }
+
+    public override async Task WatchFits(V1.WatchFitsRequest request, IServerStreamWriter<V1.WatchFitsResponse> responseStream, ServerCallContext context)
+    {
+        var id = DatasetId("dataset", request.Dataset, context);
+        var descriptor = store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
+        using var subscription = hub.Subscribe(id);
+        if (request.SendInitial)
+        {
+            var (fits, _) = store.ListFits(id, 0, PageToken.MaxPageSize);
+            foreach (var fit in fits)
+            {
+                await responseStream.WriteAsync(new V1.WatchFitsResponse { Fit = fit, Reason = "initial", DatasetRevision = descriptor.Revision }, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        try
+        {
+            await foreach (var message in subscription.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The watcher went away: that is how a watch ends.
+        }
+    }
+
+    public override Task<V1.ListForecastsResponse> ListForecasts(V1.ListForecastsRequest request, ServerCallContext context)
+    {
+        var (dataset, fit) = ResourceName.ParseFit("parent", request.Parent);
+        context.UserState["dataset"] = dataset;
+        var collection = "forecasts/" + request.Parent;
+        var (offset, limit) = PageToken.Parse(collection, request.PageSize, request.PageToken);
+        var (page, total) = store.ListForecasts(dataset, fit, offset, limit);
+        var response = new V1.ListForecastsResponse { TotalSize = total, NextPageToken = PageToken.Next(collection, offset, page.Count, total) };
+        response.Forecasts.AddRange(page);
+        return Task.FromResult(response);
+    }
+
+    private static V1.FitEvent FitProgress(string stage, double fraction, string message) =>
+        new() { Progress = new V1.Progress { Stage = stage, Fraction = fraction, Message = message } };
+
+    private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}

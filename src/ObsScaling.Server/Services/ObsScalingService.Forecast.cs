@@ -1,0 +1,62 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using ObsScaling.Core.Domain;
+using ObsScaling.Core.Holdout;
+using ObsScaling.Server.Errors;
+using ObsScaling.Server.Mapping;
+using ObsScaling.Server.Storage;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Services;
+
+internal sealed partial class ObsScalingService
+{
+    private const int RecordBatch = 512;
+
+    public override async Task Forecast(IAsyncStreamReader<V1.ForecastRequest> requestStream, IServerStreamWriter<V1.ForecastResponse> responseStream, ServerCallContext context)
+    {
+        ForecastModel? model = null;
+        string dataset = "", fitId = "";
+        var record = false;
+        var pending = new List<V1.RecordedForecast>();
+        long sequence = 0;
+        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        {
+            switch (request.ItemCase)
+            {
+                case V1.ForecastRequest.ItemOneofCase.Setup when model is null:
+                    (dataset, fitId) = ResourceName.ParseFit("setup.fit", request.Setup.Fit);
+                    context.UserState["dataset"] = dataset;
+                    var fit = store.GetFit(dataset, fitId) ?? throw new ResourceNotFoundException("Fit", request.Setup.Fit);
+                    model = ForecastModel.From(fit);
+                    record = request.Setup.Record;
+                    break;
+                case V1.ForecastRequest.ItemOneofCase.Setup:
+                    throw new ObsValidationException("setup", request.Setup.Fit, "the setup must be sent once, first");
+                case V1.ForecastRequest.ItemOneofCase.Input when model is not null:
+                    var result = model.Predict(request.Input, sequence);
+                    if (record)
+                    {
+                        var forecastId = "fc-" + Guid.NewGuid().ToString("N")[..12];
+                        result.Forecast = ResourceName.Forecast(dataset, fitId, forecastId);
+                        pending.Add(new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = model.DatasetEtag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
+                        if (pending.Count >= RecordBatch)
+                        {
+                            store.AddForecasts(dataset, fitId, pending);
+                            pending.Clear();
+                        }
+                    }
+
+                    await responseStream.WriteAsync(new V1.ForecastResponse { Result = result }, context.CancellationToken).ConfigureAwait(false);
+                    sequence++;
+                    break;
+                case V1.ForecastRequest.ItemOneofCase.Input:
+                    throw new ObsValidationException("setup", "", "the first message must be a setup naming the fit");
+                default:
+                    throw new ObsValidationException($"messages[{sequence}]", "", "empty message: set setup or input");
+            }
+        }
+
+        store.AddForecasts(dataset, fitId, pending);
+    }
+}
