@@ -42,10 +42,22 @@ public sealed record TargetTransform(TargetTransformKind Kind, double Low = 0.0,
     {
         TargetTransformKind.None => t,
         TargetTransformKind.MinMax => Low + (t * (High - Low)),
-        TargetTransformKind.Logit => ((Math.Exp(t) * (1 + Epsilon)) - Epsilon) / (1 + Math.Exp(t)),
+        TargetTransformKind.Logit => InvertLogit(t),
         TargetTransformKind.Log => Math.Exp(t) - Epsilon,
         _ => throw new InvalidOperationException(Kind.ToString()),
     };
+
+    /// <summary>
+    /// Solves t = ln((y + ε)/(1 − y + ε)) for y. Written with e^(−|t|) so that a large predicted logit gives 1 + ε
+    /// rather than ∞/∞ = NaN.
+    /// </summary>
+    private static double InvertLogit(double t)
+    {
+        var e = Math.Exp(-Math.Abs(t));
+        return t >= 0
+            ? ((1 + Epsilon) - (Epsilon * e)) / (1 + e)
+            : ((e * (1 + Epsilon)) - Epsilon) / (1 + e);
+    }
 
     public override string ToString() => Kind switch
     {

@@ -1,0 +1,102 @@
+using System.Globalization;
+using ObsScaling.Core.Domain;
+
+namespace ObsScaling.Core.Laws;
+
+/// <summary>Checks a fit request and reports every problem at once.</summary>
+internal static class LawInputValidator
+{
+    /// <summary>
+    /// Throws <see cref="ObsValidationException"/> for malformed input and <see cref="ObsPreconditionException"/>
+    /// when the data are well-formed but cannot determine the law.
+    /// </summary>
+    /// <remarks>
+    /// For both sigmoid links y must lie in [0, 1]: σ and (1 − b)σ + b with b ≥ 0 only take values in that range,
+    /// so a target outside it is a unit or transform mistake (e.g. a percentage, or a logit-transformed target fed
+    /// to a sigmoid), not something to fit. With b ≥ 0 the floor model cannot go below 0 either, so the same
+    /// range applies; values in [0, b) are fine because b is fitted.
+    /// </remarks>
+    public static void Validate(double[,] x, double[] y, ScalingLawOptions options)
+    {
+        var v = new ViolationCollector();
+        if (!(options.FloorMax >= 0 && options.FloorMax < 1))
+        {
+            v.Add("options.floor_max", options.FloorMax, "the floor's upper bound must lie in [0, 1)");
+        }
+
+        if (options.Loss == LossKind.Huber && !(options.HuberDelta > 0 && double.IsFinite(options.HuberDelta)))
+        {
+            v.Add("options.huber_delta", options.HuberDelta, "the Huber threshold must be a positive finite number");
+        }
+
+        if (options.MaxIterations < 1)
+        {
+            v.Add("options.max_iterations", options.MaxIterations.ToString(CultureInfo.InvariantCulture), "at least one iteration is needed");
+        }
+
+        if (options.ExtraStarts < 0)
+        {
+            v.Add("options.extra_starts", options.ExtraStarts.ToString(CultureInfo.InvariantCulture), "cannot be negative");
+        }
+
+        if (!(options.Tolerance > 0 && options.Tolerance < 1))
+        {
+            v.Add("options.tolerance", options.Tolerance, "the tolerance must lie in (0, 1)");
+        }
+
+        if (!Enum.IsDefined(options.Link))
+        {
+            v.Add("options.link", options.Link.ToString(), "unknown link");
+        }
+
+        if (!Enum.IsDefined(options.Loss))
+        {
+            v.Add("options.loss", options.Loss.ToString(), "unknown loss");
+        }
+
+        var n = x.GetLength(0);
+        var d = x.GetLength(1);
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < d; j++)
+            {
+                if (!double.IsFinite(x[i, j]))
+                {
+                    v.Add($"x[{i}][{j}]", x[i, j], "predictors must be finite");
+                }
+            }
+        }
+
+        if (y.Length != n)
+        {
+            v.Add("y", y.Length.ToString(CultureInfo.InvariantCulture), $"{y.Length} targets for {n} rows of x");
+        }
+
+        var sigmoid = options.Link is LawLink.Sigmoid or LawLink.SigmoidWithFloor;
+        for (var i = 0; i < y.Length; i++)
+        {
+            if (!double.IsFinite(y[i]))
+            {
+                v.Add($"y[{i}]", y[i], "targets must be finite");
+            }
+            else if (sigmoid && (y[i] < 0 || y[i] > 1))
+            {
+                v.Add($"y[{i}]", y[i], $"outside [0, 1]: a {options.Link} link cannot reach it (transform the target first)");
+            }
+        }
+
+        v.ThrowIfAny();
+
+        var p = new ViolationCollector();
+        if (n < d + 2)
+        {
+            p.Add("models", n.ToString(CultureInfo.InvariantCulture), $"{d + 2} models are needed to fit a law on {d} predictors (one more than the intercept and weights)");
+        }
+        else if (sigmoid && y.All(t => t == y[0]))
+        {
+            p.Add("y", y[0], "the target is constant: a sigmoid law is not determined by it");
+        }
+
+        p.ThrowPreconditionIfAny();
+    }
+}
