@@ -7,8 +7,11 @@ namespace ObsScaling.Core.Imputation;
 public sealed class PcaImputation
 {
     internal PcaImputation(double[,] imputed, bool[,] missing, int iterations, bool converged, double lastChange,
-        double[] mean, double[] scale, double[] pcaMean, double[,] basis, PcaImputationOptions options)
+        double[] mean, double[] scale, double[] pcaMean, double[,] basis, double[] fill, PcaImputationOptions options,
+        IReadOnlyList<string>? columnNames)
     {
+        Fill = fill;
+        ColumnNames = columnNames;
         Imputed = imputed;
         Missing = missing;
         Iterations = iterations;
@@ -47,6 +50,11 @@ public sealed class PcaImputation
     public double[,] Basis { get; }
 
     public PcaImputationOptions Options { get; }
+
+    /// <summary>Standardised value missing cells start from (the train nanmean of the standardised column).</summary>
+    internal double[] Fill { get; }
+
+    internal IReadOnlyList<string>? ColumnNames { get; }
 
     /// <summary>
     /// Completes further rows with the frozen train model (method.md §3 step 5): standardise with train
