@@ -1,7 +1,7 @@
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Factorization;
 using ObsScaling.Core.Domain;
+using ObsScaling.Core.Numerics;
 
 namespace ObsScaling.Core.Capability;
 
@@ -116,8 +116,7 @@ public sealed class CapabilitySpace
 
         v.ThrowIfAny();
 
-        var a = Matrix<double>.Build.Dense(n, p, (i, j) => (x[i, j] - mean[j]) / scale[j]);
-        var (singular, vt) = RightSingular(a);
+        var (singular, vt) = RightSingular(x, mean, scale);
 
         var total = 0.0;
         foreach (var s in singular)
@@ -184,19 +183,31 @@ public sealed class CapabilitySpace
     }
 
     /// <summary>
-    /// Singular values and right singular vectors of the centred matrix. The thin QR keeps the SVD at
-    /// p × p: MathNet's SVD of the full matrix would also build the n × n left factor.
+    /// Singular values and right singular vectors of the centred (and scaled) matrix A. For n ≥ p the SVD
+    /// is taken of the p × p R of a QR of A, which has the same singular values and right vectors:
+    /// MathNet's SVD of A itself would also build the n × n left factor.
     /// </summary>
-    private static (double[] Singular, Matrix<double> Vt) RightSingular(Matrix<double> a)
+    private static (double[] Singular, Matrix<double> Vt) RightSingular(double[,] x, double[] mean, double[] scale)
     {
-        if (a.RowCount >= a.ColumnCount)
+        var n = x.GetLength(0);
+        var p = x.GetLength(1);
+        if (n >= p)
         {
-            var r = a.QR(QRMethod.Thin).R;
+            var columns = new double[n * p];
+            for (var j = 0; j < p; j++)
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    columns[(j * n) + i] = (x[i, j] - mean[j]) / scale[j];
+                }
+            }
+
+            var r = Matrix<double>.Build.DenseOfArray(HouseholderQr.UpperTriangle(columns, n, p));
             var svd = r.Svd(computeVectors: true);
             return (svd.S.ToArray(), svd.VT);
         }
 
-        var full = a.Svd(computeVectors: true);
+        var full = Matrix<double>.Build.Dense(n, p, (i, j) => (x[i, j] - mean[j]) / scale[j]).Svd(computeVectors: true);
         return (full.S.ToArray(), full.VT);
     }
 

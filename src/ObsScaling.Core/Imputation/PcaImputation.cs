@@ -30,8 +30,10 @@ public sealed class PcaImputation
     /// <summary>Which cells were missing in the input.</summary>
     public bool[,] Missing { get; }
 
+    /// <summary>PCA fits performed (each followed by one update of the missing cells).</summary>
     public int Iterations { get; }
 
+    /// <summary>True when the stop test fired before <see cref="PcaImputationOptions.MaxIterations"/> ran out.</summary>
     public bool Converged { get; }
 
     /// <summary>Largest move of a missing cell in the last iteration (standardised scale).</summary>
