@@ -9,7 +9,8 @@ namespace ObsScaling.Core.Capability;
 /// A low-dimensional capability space: PCA of a complete (imputed) score matrix.
 /// Sign rule: PC-1 is oriented so that the sum of its loadings over higher-is-better metrics
 /// (minus those over lower-is-better ones) is positive, so a higher PC-1 means a more capable
-/// model; every later PC has its largest-magnitude loading positive (sklearn ≥ 1.5's V-based rule).
+/// model; every later PC has its largest-magnitude loading positive (sklearn ≥ 1.5's V-based rule;
+/// magnitudes within 1e-12 relative of each other count as tied, and the first of them decides).
 /// </summary>
 public sealed class CapabilitySpace
 {
@@ -223,18 +224,24 @@ public sealed class CapabilitySpace
         }
 
         // Later PCs, and a PC-1 whose signed sum is exactly balanced, fall back to the V-based rule.
+        // Magnitudes equal up to rounding count as tied and the first of them decides, so that the
+        // sign does not hinge on the last bit of the SVD.
         if (direction == 0.0)
         {
-            var largest = 0;
-            for (var j = 1; j < p; j++)
+            var largest = 0.0;
+            for (var j = 0; j < p; j++)
             {
-                if (Math.Abs(loadings[c, j]) > Math.Abs(loadings[c, largest]))
-                {
-                    largest = j;
-                }
+                largest = Math.Max(largest, Math.Abs(loadings[c, j]));
             }
 
-            direction = loadings[c, largest];
+            for (var j = 0; j < p; j++)
+            {
+                if (Math.Abs(loadings[c, j]) >= largest * (1 - 1e-12))
+                {
+                    direction = loadings[c, j];
+                    break;
+                }
+            }
         }
 
         if (direction < 0)
