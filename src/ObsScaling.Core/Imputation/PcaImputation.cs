@@ -7,8 +7,11 @@ namespace ObsScaling.Core.Imputation;
 public sealed class PcaImputation
 {
     internal PcaImputation(double[,] imputed, bool[,] missing, int iterations, bool converged, double lastChange,
-        double[] mean, double[] scale, double[] pcaMean, double[,] basis, PcaImputationOptions options)
+        double[] mean, double[] scale, double[] pcaMean, double[,] basis, double[] fill, PcaImputationOptions options,
+        IReadOnlyList<string>? columnNames)
     {
+        Fill = fill;
+        ColumnNames = columnNames;
         Imputed = imputed;
         Missing = missing;
         Iterations = iterations;
@@ -27,8 +30,10 @@ public sealed class PcaImputation
     /// <summary>Which cells were missing in the input.</summary>
     public bool[,] Missing { get; }
 
+    /// <summary>PCA fits performed (each followed by one update of the missing cells).</summary>
     public int Iterations { get; }
 
+    /// <summary>True when the stop test fired before <see cref="PcaImputationOptions.MaxIterations"/> ran out.</summary>
     public bool Converged { get; }
 
     /// <summary>Largest move of a missing cell in the last iteration (standardised scale).</summary>
@@ -47,6 +52,11 @@ public sealed class PcaImputation
     public double[,] Basis { get; }
 
     public PcaImputationOptions Options { get; }
+
+    /// <summary>Standardised value missing cells start from (the train nanmean of the standardised column).</summary>
+    internal double[] Fill { get; }
+
+    internal IReadOnlyList<string>? ColumnNames { get; }
 
     /// <summary>
     /// Completes further rows with the frozen train model (method.md §3 step 5): standardise with train
