@@ -147,6 +147,22 @@ public sealed class CapabilitySpace
     }
 
     /// <summary>Projects rows (same columns, complete) into the space: (x − mean)/scale · Loadingsᵀ.</summary>
+    /// <summary>Rebuilds a fitted space from stored parameters (without training scores) to project new models.</summary>
+    public static CapabilitySpace Restore(IReadOnlyList<string> metrics, double[] mean, double[] scale, double[,] loadings, double[] explainedVariance, double[] explainedVarianceRatio)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(scale);
+        ArgumentNullException.ThrowIfNull(loadings);
+        var p = metrics.Count;
+        if (mean.Length != p || scale.Length != p || loadings.GetLength(1) != p)
+        {
+            throw new ObsValidationException("space", $"{p} metrics", "stored capability-space parameters have inconsistent sizes");
+        }
+
+        return new CapabilitySpace(metrics, mean, scale, loadings, explainedVariance, explainedVarianceRatio, new double[0, loadings.GetLength(0)]);
+    }
+
     public double[,] Project(double[,] x)
     {
         ArgumentNullException.ThrowIfNull(x);

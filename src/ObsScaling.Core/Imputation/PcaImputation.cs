@@ -1,3 +1,5 @@
+using ObsScaling.Core.Domain;
+
 namespace ObsScaling.Core.Imputation;
 
 /// <summary>
@@ -22,6 +24,27 @@ public sealed class PcaImputation
         PcaMean = pcaMean;
         Basis = basis;
         Options = options;
+    }
+
+    /// <summary>
+    /// Rebuilds a frozen model from stored parameters (as a service keeps it with a fitted law), so that new
+    /// rows can be completed exactly as the test rows of the original fit were. It has no training matrix.
+    /// </summary>
+    public static PcaImputation Restore(double[] columnMean, double[] columnScale, double[] pcaMean, double[,] basis, double[] fill, PcaImputationOptions options, IReadOnlyList<string>? columnNames = null)
+    {
+        ArgumentNullException.ThrowIfNull(columnMean);
+        ArgumentNullException.ThrowIfNull(columnScale);
+        ArgumentNullException.ThrowIfNull(pcaMean);
+        ArgumentNullException.ThrowIfNull(basis);
+        ArgumentNullException.ThrowIfNull(fill);
+        ArgumentNullException.ThrowIfNull(options);
+        var p = columnMean.Length;
+        if (columnScale.Length != p || pcaMean.Length != p || fill.Length != p || basis.GetLength(1) != p)
+        {
+            throw new ObsValidationException("imputation", $"{p} columns", "stored imputation parameters have inconsistent sizes");
+        }
+
+        return new PcaImputation(new double[0, p], new bool[0, p], 0, true, 0, columnMean, columnScale, pcaMean, basis, fill, options, columnNames);
     }
 
     /// <summary>Completed training matrix (raw scale, clipped).</summary>
@@ -54,7 +77,8 @@ public sealed class PcaImputation
     public PcaImputationOptions Options { get; }
 
     /// <summary>Standardised value missing cells start from (the train nanmean of the standardised column).</summary>
-    internal double[] Fill { get; }
+    /// <summary>Start values (standardised) for missing cells of new rows: the train column means of Z.</summary>
+    public double[] Fill { get; }
 
     internal IReadOnlyList<string>? ColumnNames { get; }
 

@@ -111,6 +111,11 @@ public static class ScalingLawFitter
             bestResult = polish with { Iterations = bestResult.Iterations + polish.Iterations };
         }
 
+        if (bestResult.Converged)
+        {
+            bestResult = bestResult with { Loss = solver.Polish(ref model, best, lower, upper, huberDelta, 3) };
+        }
+
         var residuals = new double[y.Length];
         model.Residuals(best, residuals);
         var jacobian = new double[y.Length * m];

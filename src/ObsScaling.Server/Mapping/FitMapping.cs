@@ -152,6 +152,7 @@ internal static class FitMapping
         m.ImputationColumnScale.AddRange(imputation.ColumnScale);
         m.ImputationPcaMean.AddRange(imputation.PcaMean);
         m.ImputationBasis.AddRange(Flatten(imputation.Basis));
+        m.ImputationFill.AddRange(imputation.Fill);
         return m;
     }
 
@@ -167,7 +168,7 @@ internal static class FitMapping
             Lower = double.IsFinite(m.ImputationLower) ? m.ImputationLower : null,
             Upper = double.IsFinite(m.ImputationUpper) ? m.ImputationUpper : null,
         };
-        var imputation = PcaImputation.Restore(m.ImputationColumnMean.ToArray(), m.ImputationColumnScale.ToArray(), m.ImputationPcaMean.ToArray(), Unflatten(m.ImputationBasis, m.ImputationRank, p), options);
+        var imputation = PcaImputation.Restore(m.ImputationColumnMean.ToArray(), m.ImputationColumnScale.ToArray(), m.ImputationPcaMean.ToArray(), Unflatten(m.ImputationBasis, m.ImputationRank, p), m.ImputationFill.ToArray(), options, m.Metrics.ToArray());
         return (space, imputation);
     }
 

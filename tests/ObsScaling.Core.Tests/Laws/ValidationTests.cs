@@ -35,15 +35,26 @@ public class ValidationTests
     }
 
     [Theory]
-    [InlineData(LawLink.Sigmoid, 1.2)]
-    [InlineData(LawLink.SigmoidWithFloor, -0.01)]
+    [InlineData(LawLink.Sigmoid, 1.6)]
+    [InlineData(LawLink.SigmoidWithFloor, -0.6)]
     [InlineData(LawLink.SigmoidWithFloor, 57.0)]
-    public void A_target_a_sigmoid_cannot_reach_is_rejected(LawLink link, double value)
+    public void A_target_far_outside_what_a_sigmoid_reaches_is_rejected(LawLink link, double value)
     {
         var (x, y) = Good();
         y[4] = value;
         var ex = Assert.Throws<ObsValidationException>(() => ScalingLawFitter.Fit(x, y, new ScalingLawOptions { Link = link }));
         Assert.Equal("y[4]", Assert.Single(ex.Violations).Field);
+    }
+
+    [Theory]
+    [InlineData(LawLink.Sigmoid, 1.05)]
+    [InlineData(LawLink.SigmoidWithFloor, -0.02)]
+    public void Below_chance_or_slightly_above_one_targets_are_fitted_as_noise(LawLink link, double value)
+    {
+        // A min–max transform with the chance level as floor puts below-chance models just under 0.
+        var (x, y) = Good();
+        y[4] = value;
+        Assert.True(ScalingLawFitter.Fit(x, y, new ScalingLawOptions { Link = link }).Converged);
     }
 
     [Fact]
