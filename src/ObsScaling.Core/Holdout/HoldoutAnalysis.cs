@@ -115,7 +115,7 @@ public static class HoldoutAnalysis
         yTest = testRows.Select(r => yTest[r]).ToArray();
         train = trainRows.Select(r => train[r]).ToArray();
         test = testRows.Select(r => test[r]).ToArray();
-        RequireNonEmpty(train, test, options);
+        RequireNonEmpty(train, test, options, dropped);
 
         // 7. Fit.
         var law = ScalingLawFitter.Fit(xTrain, yTrain, options.Law, cancellationToken);
@@ -236,17 +236,20 @@ public static class HoldoutAnalysis
         v.ThrowIfAny();
     }
 
-    private static void RequireNonEmpty(int[] train, int[] test, HoldoutOptions o)
+    private static void RequireNonEmpty(int[] train, int[] test, HoldoutOptions o, List<DroppedModel>? dropped = null)
     {
         var v = new ViolationCollector();
+        var why = dropped is { Count: > 0 }
+            ? " (left out: " + string.Join("; ", dropped.Take(12).Select(d => $"{d.Model}: {d.Reason}")) + (dropped.Count > 12 ? $"; … {dropped.Count - 12} more" : "") + ")"
+            : "";
         if (train.Length == 0)
         {
-            v.Add("split", o.Split.Describe(), "no model with the target and predictors left to fit on");
+            v.Add("split", o.Split.Describe(), "no model with the target and predictors left to fit on" + why);
         }
 
         if (test.Length == 0)
         {
-            v.Add("split", o.Split.Describe(), "no model with the target and predictors left to forecast");
+            v.Add("split", o.Split.Describe(), "no model with the target and predictors left to forecast" + why);
         }
 
         v.ThrowPreconditionIfAny();

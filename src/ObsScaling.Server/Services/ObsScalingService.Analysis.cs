@@ -103,29 +103,38 @@ internal sealed partial class ObsScalingService
         var sets = request.Compare.Count > 0
             ? request.Compare.Select((p, i) => SpecMapping.ToPredictors(p, $"compare[{i}]")).ToArray()
             : [options.Predictors, PredictorSet.LogFlops, PredictorSet.LogParameters];
-        var results = new List<HoldoutResult>();
+        var results = new List<(PredictorSet Set, HoldoutResult? Result, string Unavailable)>();
         for (var i = 0; i < sets.Length; i++)
         {
             await responseStream.WriteAsync(Progress("fitting", (double)i / sets.Length, $"fitting {sets[i]} ({i + 1}/{sets.Length})"), context.CancellationToken).ConfigureAwait(false);
-            results.Add(HoldoutAnalysis.Run(models, options with { Predictors = sets[i] }, context.CancellationToken));
+            try
+            {
+                results.Add((sets[i], HoldoutAnalysis.Run(models, options with { Predictors = sets[i] }, context.CancellationToken), ""));
+            }
+            catch (ObsPreconditionException ex) when (i > 0 || request.Compare.Count > 0)
+            {
+                // A baseline the data cannot support (no test model has FLOPs, say) is reported, not fatal.
+                results.Add((sets[i], null, ex.Violations.Count > 0 ? ex.Violations[0].Description : ex.Message));
+            }
         }
 
-        var best = results.Select((r, i) => (r.TestMse, i)).Min().i;
+        var available = results.Where(r => r.Result is not null).ToArray();
+        var bestMse = available.Length > 0 ? available.Min(r => r.Result!.TestMse) : double.NaN;
         var result = new V1.BacktestResult { DatasetEtag = dataset.Etag };
-        for (var i = 0; i < results.Count; i++)
+        foreach (var (set, r, unavailable) in results)
         {
-            var r = results[i];
-            var row = new V1.BacktestRow
+            var row = new V1.BacktestRow { Predictors = set.ToString(), Unavailable = unavailable };
+            if (r is not null)
             {
-                Predictors = sets[i].ToString(),
-                TrainMse = r.TrainMse,
-                TestMse = r.TestMse,
-                TrainCount = r.Train.Count,
-                TestCount = r.Test.Count,
-                Best = i == best,
-                Law = FitMapping.ToProto(r.Law, sets[i].Names, options.Transform),
-            };
-            row.Predictions.AddRange(r.All.Select(FitMapping.ToProto));
+                row.TrainMse = r.TrainMse;
+                row.TestMse = r.TestMse;
+                row.TrainCount = r.Train.Count;
+                row.TestCount = r.Test.Count;
+                row.Best = r.TestMse == bestMse;
+                row.Law = FitMapping.ToProto(r.Law, set.Names, options.Transform);
+                row.Predictions.AddRange(r.All.Select(FitMapping.ToProto));
+            }
+
             result.Rows.Add(row);
         }
 
