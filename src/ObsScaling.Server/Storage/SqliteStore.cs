@@ -18,6 +18,10 @@ internal sealed class SqliteStore
 {
     private readonly string _connectionString;
 
+    // Parsing and validating a dataset's models costs far more than a fit; a dataset only changes through this
+    // store, and every change bumps its revision, so a (dataset, revision) entry never goes stale.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (V1.Dataset Dataset, ModelSet Models)> _loaded = new(StringComparer.Ordinal);
+
     public SqliteStore(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -156,6 +160,7 @@ internal sealed class SqliteStore
         }
 
         tx.Commit();
+        _loaded[id] = (dataset, merged);
         return new ImportOutcome(dataset, merged, added, models.Count - added);
     }
 
@@ -177,6 +182,7 @@ internal sealed class SqliteStore
 
         Execute(c, tx, "DELETE FROM forecasts WHERE dataset_id = $id; DELETE FROM fits WHERE dataset_id = $id; DELETE FROM models WHERE dataset_id = $id; DELETE FROM datasets WHERE id = $id;", ("$id", id));
         tx.Commit();
+        _loaded.TryRemove(id, out _);
     }
 
     public (IReadOnlyList<V1.Model> Page, int Total) ListModels(string id, int offset, int limit)
@@ -200,7 +206,14 @@ internal sealed class SqliteStore
         using var c = Open();
         using var tx = c.BeginTransaction(deferred: true);
         var ds = ReadDataset(c, tx, id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
-        return (ds, LoadModelSet(c, tx, id, ds));
+        if (_loaded.TryGetValue(id, out var cached) && cached.Dataset.Revision == ds.Revision && cached.Dataset.Etag == ds.Etag)
+        {
+            return cached;
+        }
+
+        var loaded = (ds, LoadModelSet(c, tx, id, ds));
+        _loaded[id] = loaded;
+        return loaded;
     }
 
     public V1.Fit? GetFit(string dataset, string fit)
