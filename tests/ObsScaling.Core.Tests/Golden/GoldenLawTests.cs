@@ -63,11 +63,12 @@ public class GoldenLawTests
             Support.Golden.RelativeClose(g.GetProperty("equivalent").Number("w_e"), eq.Slope, 1e-2, "w_e vs reference solver");
         }
 
-        if (analysis.Published is { } published && name.EndsWith("_pc3", StringComparison.Ordinal))
+        if (g.GetProperty("published") is { ValueKind: JsonValueKind.Object } published)
         {
-            // The notebooks print two significant figures.
-            Support.Golden.RelativeClose(published.TrainMse!.Value, result.TrainMse, 0.06, "published train MSE");
-            Support.Golden.RelativeClose(published.TestMse!.Value, result.TestMse, 0.06, "published test MSE");
+            // The notebooks print two significant figures (method.md §11); GPQA-PC's published test MSE came from
+            // the reference solver stopping early (8.27e-4) while the optimum is 8.18e-4, still within 2 figures' reach.
+            Support.Golden.RelativeClose(published.Number("mse_train"), result.TrainMse, 0.06, "published train MSE");
+            Support.Golden.RelativeClose(published.Number("mse_test"), result.TestMse, 0.06, "published test MSE");
         }
     }
 
