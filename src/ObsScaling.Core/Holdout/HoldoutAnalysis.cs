@@ -4,6 +4,7 @@ using ObsScaling.Core.Domain;
 using ObsScaling.Core.Equivalence;
 using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Laws;
+using ObsScaling.Core.Uncertainty;
 
 namespace ObsScaling.Core.Holdout;
 
@@ -139,6 +140,30 @@ public static class HoldoutAnalysis
 
         var trainPred = Predict(models, train, xTrain, yTrain, capTrain, law, equivalent, inTrain: true);
         var testPred = Predict(models, test, xTest, yTest, capTest, law, equivalent, inTrain: false);
+        double? coverage = null;
+        if (options.Intervals is { } intervalOptions)
+        {
+            var families = train.Select(i => models[i].Family).ToArray();
+            var all = new double[train.Length + test.Length, xTrain.GetLength(1)];
+            for (var j = 0; j < xTrain.GetLength(1); j++)
+            {
+                for (var r = 0; r < train.Length; r++)
+                {
+                    all[r, j] = xTrain[r, j];
+                }
+
+                for (var r = 0; r < test.Length; r++)
+                {
+                    all[train.Length + r, j] = xTest[r, j];
+                }
+            }
+
+            var intervals = LawIntervals.Compute(xTrain, yTrain, families, law, options.Law, all, intervalOptions, cancellationToken);
+            trainPred = trainPred.Select((p, r) => p with { Interval = intervals[r] }).ToArray();
+            testPred = testPred.Select((p, r) => p with { Interval = intervals[train.Length + r] }).ToArray();
+            coverage = testPred.Count(p => p.Interval!.Contains(p.Observed)) / (double)testPred.Length;
+        }
+
         return new HoldoutResult
         {
             Options = options,
@@ -152,6 +177,7 @@ public static class HoldoutAnalysis
             Imputation = imputation,
             Equivalent = equivalent,
             Dropped = dropped,
+            Coverage = coverage,
         };
 
         void AddReference(ModelRecord m, double capability)

@@ -31,6 +31,9 @@ public sealed record HoldoutOptions
     /// <summary>Whether models removed by <see cref="ExcludeFromTrain"/> are forecast as test rows.</summary>
     public bool AddExcludedToTest { get; init; }
 
+    /// <summary>Forecast intervals for every prediction (none when null).</summary>
+    public Uncertainty.IntervalOptions? Intervals { get; init; }
+
     /// <summary>The family whose compute defines the equivalent-FLOPs axis (Llama-2; Llama-2-Chat for instruct models).</summary>
     public string ReferenceFamily { get; init; } = "Llama-2";
 }

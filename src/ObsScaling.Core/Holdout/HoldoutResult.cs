@@ -36,5 +36,8 @@ public sealed record HoldoutResult
 
     public required IReadOnlyList<DroppedModel> Dropped { get; init; }
 
+    /// <summary>Share of test models whose observed value lies inside its interval (null without intervals).</summary>
+    public double? Coverage { get; init; }
+
     public IEnumerable<ModelPrediction> All => Train.Concat(Test);
 }

@@ -15,4 +15,7 @@ public sealed record ModelPrediction(
     double? EquivalentLog10Flops)
 {
     public double Error => Predicted - Observed;
+
+    /// <summary>The forecast interval (transformed scale), when the analysis asked for intervals.</summary>
+    public Uncertainty.PredictionInterval? Interval { get; init; }
 }
