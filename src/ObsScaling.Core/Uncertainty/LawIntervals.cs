@@ -121,7 +121,17 @@ public static class LawIntervals
             : Enumerable.Range(0, n).Select(i => new[] { i }).ToArray();
         var draws = new double[options.Resamples, q];
         var fast = lawOptions with { ExtraStarts = Math.Min(lawOptions.ExtraStarts, 2) };
-        Parallel.For(0, options.Resamples, new ParallelOptions { CancellationToken = cancellationToken }, b =>
+        try
+        {
+            RunReplicates();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is ObsValidationException or OperationCanceledException) is { } inner)
+        {
+            // Surface the engine's own error, not the parallel loop's wrapper.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(inner).Throw();
+        }
+
+        void RunReplicates() => Parallel.For(0, options.Resamples, new ParallelOptions { CancellationToken = cancellationToken }, b =>
         {
             // One generator per replicate, seeded by (seed, replicate): results do not depend on scheduling.
             var rng = new Random(unchecked((options.Seed * 1_000_003) + b));
