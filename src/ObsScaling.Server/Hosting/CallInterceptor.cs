@@ -31,7 +31,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
         var start = Stopwatch.GetTimestamp();
         try
         {
-            var response = await continuation(requestStream, context).ConfigureAwait(false);
+            var response = await continuation(new CheckedReader<TRequest>(requestStream), context).ConfigureAwait(false);
             Log(context, start, StatusCode.OK, null);
             return response;
         }
@@ -60,7 +60,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
         var start = Stopwatch.GetTimestamp();
         try
         {
-            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+            await continuation(new CheckedReader<TRequest>(requestStream), responseStream, context).ConfigureAwait(false);
             Log(context, start, StatusCode.OK, null);
         }
         catch (Exception ex)
@@ -92,6 +92,31 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
         else
         {
             LogFailedCall(logger, context.Method, dataset ?? "-", ms, status, detail ?? "");
+        }
+    }
+
+    /// <summary>
+    /// A request stream whose messages that are not valid protobuf become INVALID_ARGUMENT naming their position,
+    /// instead of an unexpected error (the parser's text stays on the server).
+    /// </summary>
+    private sealed class CheckedReader<T>(IAsyncStreamReader<T> inner) : IAsyncStreamReader<T>
+    {
+        private int _index;
+
+        public T Current => inner.Current;
+
+        public async Task<bool> MoveNext(CancellationToken cancellationToken)
+        {
+            try
+            {
+                var more = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+                _index++;
+                return more;
+            }
+            catch (Google.Protobuf.InvalidProtocolBufferException)
+            {
+                throw StatusMapping.InvalidArgument($"messages[{_index}]", "", $"not a valid {typeof(T).Name} message (malformed protobuf)");
+            }
         }
     }
 

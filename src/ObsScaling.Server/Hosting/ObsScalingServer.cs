@@ -25,6 +25,7 @@ public static class ObsScalingServer
         var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var urls = (builder.Configuration["urls"] ?? ServerOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         RequireKeyOffLoopback(urls, options);
+        RequireKeyOffLoopback(builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""), options);
 
         builder.WebHost.UseKestrel(k =>
         {

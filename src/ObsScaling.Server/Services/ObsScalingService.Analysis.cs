@@ -6,6 +6,7 @@ using ObsScaling.Core.Efficiency;
 using ObsScaling.Core.Holdout;
 using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Selection;
+using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
 using V1 = ObsScaling.Grpc.V1;
 
@@ -109,7 +110,7 @@ internal sealed partial class ObsScalingService
             await responseStream.WriteAsync(Progress("fitting", (double)i / sets.Length, $"fitting {sets[i]} ({i + 1}/{sets.Length})"), context.CancellationToken).ConfigureAwait(false);
             try
             {
-                results.Add((sets[i], HoldoutAnalysis.Run(models, options with { Predictors = sets[i] }, context.CancellationToken), ""));
+                results.Add((sets[i], FieldPaths.Run(() => HoldoutAnalysis.Run(models, options with { Predictors = sets[i] }, context.CancellationToken), FieldPaths.InSpec("spec")), ""));
             }
             catch (ObsPreconditionException ex) when (i > 0 || request.Compare.Count > 0)
             {
@@ -195,7 +196,7 @@ internal sealed partial class ObsScalingService
         // The search reports progress from worker threads; forward the latest to the stream from this one.
         var latest = 0.0;
         var search = Task.Run(
-            () => SubsetSelector.Search(space.Scores, pool.Models.Select(m => m.Family!).ToArray(), pool.Models.Select(m => m.Name).ToArray(), options, new SynchronousProgress(p => Volatile.Write(ref latest, p.Fraction)), context.CancellationToken),
+            () => FieldPaths.Run(() => SubsetSelector.Search(space.Scores, pool.Models.Select(m => m.Family!).ToArray(), pool.Models.Select(m => m.Name).ToArray(), options, new SynchronousProgress(p => Volatile.Write(ref latest, p.Fraction)), context.CancellationToken), FieldPaths.InSelectSubset),
             context.CancellationToken);
         while (!search.IsCompleted)
         {
