@@ -1,0 +1,7 @@
+namespace ObsScaling.Shell;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+}

@@ -1,0 +1,4 @@
+param([int]$Code)
+'before exit'
+exit $Code
+'never written'

@@ -1,0 +1,2 @@
+'started'
+throw [System.ArgumentException]::new('bad fit request')
