@@ -16,6 +16,8 @@ public sealed class DisconnectObsServer : PSCmdlet
     protected override void ProcessRecord()
     {
         var server = ObsSession.Server;
+        var pid = server?.ProcessId;
+        var database = server?.DatabasePath;
         var dropped = ObsSession.Disconnect(Runspace.DefaultRunspace);
         if (dropped is null)
         {
@@ -28,8 +30,8 @@ public sealed class DisconnectObsServer : PSCmdlet
                 Endpoint = dropped.Endpoint,
                 Embedded = dropped.IsEmbedded,
                 ApiKeySet = !string.IsNullOrEmpty(dropped.ApiKey),
-                ServerProcessId = dropped.IsEmbedded ? server?.ProcessId : null,
-                DatabasePath = dropped.IsEmbedded ? server?.DatabasePath : null,
+                ServerProcessId = dropped.IsEmbedded ? pid : null,
+                DatabasePath = dropped.IsEmbedded ? database : null,
                 ConnectedAt = dropped.ConnectedAt,
             });
         }

@@ -25,7 +25,7 @@ public sealed class ImportObsModel : ObsCmdlet
     private ModelSet? _joined;
 
     /// <summary>CSV files in the paper's layout (a Model column, metadata columns, one column per metric).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
     [Alias("FullName", "PSPath")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];

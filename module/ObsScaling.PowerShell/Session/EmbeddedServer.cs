@@ -19,6 +19,7 @@ internal sealed class EmbeddedServer : IDisposable
     private EmbeddedServer(Process process, string address, string serverPath, string databasePath)
     {
         _process = process;
+        ProcessId = process.Id;
         Address = address;
         ServerPath = serverPath;
         DatabasePath = databasePath;
@@ -30,9 +31,22 @@ internal sealed class EmbeddedServer : IDisposable
 
     public string DatabasePath { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited
+    {
+        get
+        {
+            try
+            {
+                return _process.HasExited;
+            }
+            catch (InvalidOperationException)
+            {
+                return true;
+            }
+        }
+    }
 
     /// <summary>$env:OBSSCALING_SERVER, else server/ObsScaling.Server.dll beside the module's assembly.</summary>
     public static string LocateServer()
