@@ -1,0 +1,181 @@
+using System.Management.Automation;
+using Grpc.Core;
+using ObsScaling.PowerShell.Completion;
+using ObsScaling.PowerShell.Model;
+using ObsScaling.PowerShell.Session;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.PowerShell.Cmdlets;
+
+/// <summary>
+/// Forecasts with a stored law: for models piped in (by value), models named with -Model (looked up in the law's
+/// dataset), or — for a law piped in alone — the law's held-out models. PC laws take the models' benchmark scores,
+/// compute laws their FLOPs or size. One forecast object per model, in order.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ObsForecast")]
+[OutputType(typeof(ObsForecast))]
+public sealed class GetObsForecast : ObsCmdlet
+{
+    private readonly Dictionary<string, V1.Fit?> _fits = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, ObsModel>?> _datasetModels = new(StringComparer.Ordinal);
+    private readonly List<(string Fit, List<V1.ForecastInput> Inputs)> _batches = [];
+
+    /// <summary>The law: datasets/{dataset}/fits/{fit} (the Fit property of a law piped in), or a fit ID with -Dataset.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(FitCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Fit { get; set; } = "";
+
+    /// <summary>Dataset of a fit given by ID.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DatasetCompleter))]
+    public string? Dataset { get; set; }
+
+    /// <summary>Models to forecast (from Import-ObsModel, Get-ObsModel, New-ObsSyntheticZoo).</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public ObsModel[]? InputObject { get; set; }
+
+    /// <summary>Names of models of the law's dataset to forecast.</summary>
+    [Parameter(Position = 1)]
+    public string[]? Model { get; set; }
+
+    /// <summary>Store every forecast as a resource under the fit.</summary>
+    [Parameter]
+    public SwitchParameter Record { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var fitName = Names.Fit(Fit, Dataset);
+        var fit = GetFit(fitName);
+        if (fit is null)
+        {
+            return;
+        }
+
+        var inputs = new List<V1.ForecastInput>();
+        if (InputObject is { Length: > 0 })
+        {
+            foreach (var m in InputObject.Where(m => m is not null))
+            {
+                AddInput(inputs, fit, m);
+            }
+        }
+        else
+        {
+            var names = Model is { Length: > 0 } ? Model : fit.Predictions.Where(p => !p.InTrain).Select(p => p.Model).ToArray();
+            var models = DatasetModels(fitName);
+            if (models is null)
+            {
+                return;
+            }
+
+            foreach (var name in names)
+            {
+                if (models.TryGetValue(name, out var m))
+                {
+                    AddInput(inputs, fit, m);
+                }
+                else
+                {
+                    WriteError(ObsErrors.NotFound($"Model '{name}' is not in dataset '{Names.DatasetId(fitName)}'.", name));
+                }
+            }
+        }
+
+        if (inputs.Count == 0)
+        {
+            return;
+        }
+
+        if (_batches.Count > 0 && _batches[^1].Fit == fitName)
+        {
+            _batches[^1].Inputs.AddRange(inputs);
+        }
+        else
+        {
+            _batches.Add((fitName, inputs));
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        foreach (var (fit, inputs) in _batches)
+        {
+            TryCall(() => Forecast(fit, inputs), fit);
+        }
+    }
+
+    private void Forecast(string fit, List<V1.ForecastInput> inputs)
+    {
+        using var call = Client.Forecast(Call());
+        Await(call.RequestStream.WriteAsync(new V1.ForecastRequest { Setup = new V1.ForecastSetup { Fit = fit, Record = Record } }));
+        foreach (var input in inputs)
+        {
+            Await(call.RequestStream.WriteAsync(new V1.ForecastRequest { Input = input }));
+        }
+
+        Await(call.RequestStream.CompleteAsync());
+        while (Next(call.ResponseStream))
+        {
+            WriteObject(ObsForecast.FromProto(fit, call.ResponseStream.Current.Result));
+        }
+    }
+
+    private void AddInput(List<V1.ForecastInput> inputs, V1.Fit fit, ObsModel m)
+    {
+        var input = new V1.ForecastInput { Model = m.Name, Family = m.Family ?? "" };
+        switch (fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified)
+        {
+            case V1.PredictorKind.LogFlops when m.FlopsE21 is { } c:
+                input.FlopsE21 = c;
+                break;
+            case V1.PredictorKind.LogFlops:
+                WriteError(ObsErrors.InvalidArgument($"{m.Name}.FlopsE21", "(none)", "the law predicts from training compute, and this model has no FLOPs", "ObsModelWithoutFlops"));
+                return;
+            case V1.PredictorKind.LogParameters when m.ParametersB is { } n:
+                input.ParametersB = n;
+                break;
+            case V1.PredictorKind.LogParameters:
+                WriteError(ObsErrors.InvalidArgument($"{m.Name}.ParametersB", "(none)", "the law predicts from model size, and this model has no size", "ObsModelWithoutSize"));
+                return;
+            default:
+                var used = fit.Space?.Metrics.Count > 0 ? fit.Space.Metrics.ToHashSet(StringComparer.Ordinal) : null;
+                var scores = new V1.MetricScores();
+                foreach (var (k, v) in m.Scores)
+                {
+                    if (used is null || used.Contains(k))
+                    {
+                        scores.Values[k] = v;
+                    }
+                }
+
+                input.Scores = scores;
+                break;
+        }
+
+        inputs.Add(input);
+    }
+
+    private V1.Fit? GetFit(string name)
+    {
+        if (!_fits.TryGetValue(name, out var fit))
+        {
+            TryCall(() => fit = Await(Client.GetFitAsync(new V1.GetFitRequest { Name = name }, Call()).ResponseAsync), name);
+            _fits[name] = fit;
+        }
+
+        return fit;
+    }
+
+    private Dictionary<string, ObsModel>? DatasetModels(string fitName)
+    {
+        var id = Names.DatasetId(fitName);
+        if (!_datasetModels.TryGetValue(id, out var models))
+        {
+            TryCall(() => models = Await(ServiceQueries.ListModelsAsync(Client, id, Call())).ToDictionary(m => m.Name, StringComparer.Ordinal), id);
+            _datasetModels[id] = models;
+        }
+
+        return models;
+    }
+}

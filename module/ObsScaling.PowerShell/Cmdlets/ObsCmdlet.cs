@@ -1,0 +1,177 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using Grpc.Core;
+using ObsScaling.PowerShell.Session;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.PowerShell.Cmdlets;
+
+/// <summary>
+/// Base of the cmdlets that call the service: the runspace's connection (the embedded server when none), call
+/// options with the API key and a cancellation token that <see cref="StopProcessing"/> (Ctrl+C) cancels, and the
+/// mapping of gRPC failures to PowerShell errors. Calls block the pipeline thread, so streamed messages are read
+/// and written (WriteProgress, WriteObject) on it.
+/// </summary>
+public abstract class ObsCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Connection? _connection;
+
+    protected CancellationToken CallCancelled => _stop.Token;
+
+    internal Connection Connection
+    {
+        get
+        {
+            if (_connection is null)
+            {
+                try
+                {
+                    _connection = ObsSession.Require(Runspace.DefaultRunspace, CallCancelled);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw new PipelineStoppedException();
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "ObsEmbeddedServerFailed", ErrorCategory.ConnectionError, EmbeddedServer.LocateServer()));
+                }
+            }
+
+            return _connection!;
+        }
+    }
+
+    internal V1.ObsScaling.ObsScalingClient Client => Connection.Client;
+
+    protected CallOptions Call() => new(headers: Connection.Headers(), cancellationToken: CallCancelled);
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>Runs a call to completion on the pipeline thread; stops the pipeline when cancelled.</summary>
+    protected T Await<T>(Task<T> task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Cancelled && CallCancelled.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (OperationCanceledException) when (CallCancelled.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    protected void Await(Task task) => Await(Wrap(task));
+
+    /// <summary>Reads the next streamed message (false at the end of the stream).</summary>
+    protected bool Next<T>(IAsyncStreamReader<T> stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return Await(stream.MoveNext(CallCancelled));
+    }
+
+    /// <summary>Runs a call, writing a non-terminating error (and returning false) when the service rejects it.</summary>
+    protected bool TryCall(Action call, object? target)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        try
+        {
+            call();
+            return true;
+        }
+        catch (RpcException ex) when (!(ex.StatusCode == StatusCode.Cancelled && CallCancelled.IsCancellationRequested))
+        {
+            var record = ObsErrors.FromRpc(ex, Connection.Endpoint, target);
+            if (ex.StatusCode is StatusCode.Unavailable or StatusCode.Unauthenticated)
+            {
+                // Nothing else in this command can succeed either.
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+            return false;
+        }
+        catch (HttpRequestException ex)
+        {
+            ThrowTerminatingError(ObsErrors.Connection(ex, Connection.Endpoint));
+            return false;
+        }
+    }
+
+    protected void Progress(int activityId, string activity, V1.Progress p, string? target = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var status = string.IsNullOrEmpty(p.Message) ? (string.IsNullOrEmpty(p.Stage) ? "working" : p.Stage) : p.Message;
+        WriteProgress(new ProgressRecord(activityId, target is null ? activity : $"{activity} {target}", status)
+        {
+            PercentComplete = (int)Math.Clamp(Math.Round(p.Fraction * 100), 0, 100),
+            CurrentOperation = p.Stage,
+        });
+    }
+
+    protected void CompleteProgress(int activityId, string activity) =>
+        WriteProgress(new ProgressRecord(activityId, activity, "done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Dispose();
+        }
+    }
+
+    private static async Task<bool> Wrap(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return true;
+    }
+}
+
+/// <summary>Resource-name helpers: the cmdlets accept "agents" or "datasets/agents".</summary>
+internal static class Names
+{
+    public static string DatasetId(string dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        var d = dataset.Trim();
+        if (d.StartsWith("datasets/", StringComparison.Ordinal))
+        {
+            d = d["datasets/".Length..];
+            var slash = d.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0)
+            {
+                d = d[..slash];
+            }
+        }
+
+        return d;
+    }
+
+    public static string Dataset(string dataset) => "datasets/" + DatasetId(dataset);
+
+    /// <summary>datasets/{d}/fits/{f} from a full name, or from a fit ID and a dataset.</summary>
+    public static string Fit(string fit, string? dataset)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        if (fit.StartsWith("datasets/", StringComparison.Ordinal))
+        {
+            return fit;
+        }
+
+        return dataset is null ? fit : $"{Dataset(dataset)}/fits/{fit}";
+    }
+
+    public static string FitId(string fit) => fit[(fit.LastIndexOf('/') + 1)..];
+}

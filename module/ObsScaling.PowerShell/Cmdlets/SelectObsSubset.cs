@@ -1,0 +1,94 @@
+using System.Management.Automation;
+using ObsScaling.PowerShell.Completion;
+using ObsScaling.PowerShell.Model;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.PowerShell.Cmdlets;
+
+/// <summary>
+/// Searches whole-family subsets of a dataset that best cover its capability space (V-optimal design), one
+/// result per model budget: which models to evaluate when only a few can be. Writes the search's progress;
+/// Ctrl+C cancels it.
+/// </summary>
+[Cmdlet(VerbsCommon.Select, "ObsSubset")]
+[OutputType(typeof(ObsSubset))]
+public sealed class SelectObsSubset : ObsCmdlet
+{
+    private const int ProgressId = 2;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DatasetCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Dataset { get; set; } = "";
+
+    /// <summary>Model-count budgets (default 4, 8, …, 36).</summary>
+    [Parameter(Position = 1)]
+    public int[]? Budget { get; set; }
+
+    [Parameter]
+    public int MaxFamilies { get; set; }
+
+    [Parameter]
+    public string? IncludeFamily { get; set; }
+
+    [Parameter]
+    public string[]? Family { get; set; }
+
+    [Parameter]
+    public int Components { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(MetricCompleter))]
+    public string[]? Metric { get; set; }
+
+    [Parameter]
+    public SwitchParameter ExcludeModelsWithMissing { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var id = Names.DatasetId(Dataset);
+        var request = new V1.SelectSubsetRequest
+        {
+            Dataset = Names.Dataset(id),
+            MaxFamilies = MaxFamilies,
+            IncludeFamily = IncludeFamily ?? "",
+            Components = Components,
+            ExcludeModelsWithMissing = ExcludeModelsWithMissing,
+        };
+        request.Budgets.AddRange(Budget ?? []);
+        request.Families.AddRange(Family ?? []);
+        request.Metrics.AddRange(Metric ?? []);
+        var activity = $"Selecting subsets of {id}";
+        TryCall(
+            () =>
+            {
+                using var call = Client.SelectSubset(request, Call());
+                while (Next(call.ResponseStream))
+                {
+                    var e = call.ResponseStream.Current;
+                    if (e.EventCase == V1.SelectSubsetEvent.EventOneofCase.Progress)
+                    {
+                        Progress(ProgressId, activity, e.Progress);
+                    }
+                    else if (e.EventCase == V1.SelectSubsetEvent.EventOneofCase.Result)
+                    {
+                        CompleteProgress(ProgressId, activity);
+                        foreach (var c in e.Result.Choices)
+                        {
+                            WriteObject(new ObsSubset
+                            {
+                                Dataset = id,
+                                Budget = c.Budget,
+                                Objective = c.HasObjective ? c.Objective : null,
+                                Families = c.Families.ToArray(),
+                                Models = c.Models.ToArray(),
+                                PoolSize = e.Result.PoolSize,
+                                Combinations = e.Result.Combinations,
+                            });
+                        }
+                    }
+                }
+            },
+            Dataset);
+    }
+}

@@ -1,0 +1,47 @@
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.PowerShell.Model;
+
+/// <summary>A forecast of a law's target for one model.</summary>
+public sealed class ObsForecast
+{
+    public string Fit { get; set; } = "";
+
+    public string Model { get; set; } = "";
+
+    /// <summary>On the law's transformed target scale.</summary>
+    public double Predicted { get; set; }
+
+    /// <summary>Back on the metric's own scale.</summary>
+    public double PredictedRaw { get; set; }
+
+    /// <summary>Aggregated capability c + w·x.</summary>
+    public double Capability { get; set; }
+
+    public double? EquivalentLog10FlopsE21 { get; set; }
+
+    /// <summary>Reference-family-equivalent training compute, in units of 1e21 FLOPs.</summary>
+    public double? EquivalentFlopsE21 => EquivalentLog10FlopsE21 is { } x ? Math.Pow(10, x) : null;
+
+    public IReadOnlyList<double> Predictors { get; set; } = [];
+
+    /// <summary>Resource name when recorded (-Record).</summary>
+    public string? Forecast { get; set; }
+
+    public long Sequence { get; set; }
+
+    public override string ToString() => Model;
+
+    internal static ObsForecast FromProto(string fit, V1.ForecastResult r) => new()
+    {
+        Fit = fit,
+        Model = r.Model,
+        Predicted = r.Predicted,
+        PredictedRaw = r.PredictedRaw,
+        Capability = r.Capability,
+        EquivalentLog10FlopsE21 = r.HasEquivalentLog10FlopsE21 ? r.EquivalentLog10FlopsE21 : null,
+        Predictors = r.Predictors.ToArray(),
+        Forecast = string.IsNullOrEmpty(r.Forecast) ? null : r.Forecast,
+        Sequence = r.Sequence,
+    };
+}

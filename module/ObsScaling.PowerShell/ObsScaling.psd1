@@ -1,0 +1,37 @@
+@{
+    RootModule           = 'ObsScaling.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1d3c52-8a3e-4d8e-9b67-2c1f0e4b7a19'
+    Author               = 'ObsScaling'
+    CompanyName          = 'ObsScaling'
+    Copyright            = '(c) ObsScaling. All rights reserved.'
+    Description          = 'Observational scaling laws from PowerShell: import evaluated models, decompose their capabilities, fit and backtest laws, forecast new models. Wraps the obsscaling.v1 gRPC service and starts a local one when not connected.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('ObsScaling.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-ObsServer'
+        'Disconnect-ObsServer'
+        'Get-ObsConnection'
+        'Import-ObsModel'
+        'Get-ObsModel'
+        'Get-ObsDataset'
+        'Remove-ObsDataset'
+        'Invoke-ObsDecomposition'
+        'Invoke-ObsFit'
+        'Get-ObsFit'
+        'Watch-ObsFit'
+        'Get-ObsForecast'
+        'Invoke-ObsBacktest'
+        'Select-ObsSubset'
+        'New-ObsSyntheticZoo'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags = @('ScalingLaws', 'LLM', 'gRPC')
+        }
+    }
+}

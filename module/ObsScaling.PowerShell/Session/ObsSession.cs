@@ -1,0 +1,208 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Grpc.Net.Client;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.PowerShell.Session;
+
+/// <summary>A channel and client to one server, with the API key sent on every call.</summary>
+internal sealed class Connection(GrpcChannel channel, string endpoint, string? apiKey, bool embedded) : IDisposable
+{
+    public GrpcChannel Channel { get; } = channel;
+
+    public V1.ObsScaling.ObsScalingClient Client { get; } = new(channel);
+
+    public string Endpoint { get; } = endpoint;
+
+    public string? ApiKey { get; } = apiKey;
+
+    public bool IsEmbedded { get; } = embedded;
+
+    public DateTime ConnectedAt { get; } = DateTime.UtcNow;
+
+    public Metadata Headers()
+    {
+        var m = new Metadata();
+        if (!string.IsNullOrEmpty(ApiKey))
+        {
+            m.Add("authorization", "Bearer " + ApiKey);
+        }
+
+        return m;
+    }
+
+    public void Dispose() => Channel.Dispose();
+
+    public static GrpcChannel NewChannel(string address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    {
+        MaxReceiveMessageSize = 64 * 1024 * 1024,
+        MaxSendMessageSize = 64 * 1024 * 1024,
+    });
+}
+
+/// <summary>
+/// The module's session state. Each runspace (a PowerShell session) has its own connection from
+/// Connect-ObsServer; runspaces without one share the embedded server, started on first use and stopped when
+/// the last runspace using it closes, on Disconnect-ObsServer, when the module is removed, and at process exit.
+/// </summary>
+internal static class ObsSession
+{
+    private static readonly Lock Gate = new();
+    private static readonly ConditionalWeakTable<Runspace, Connection> Explicit = [];
+    private static readonly HashSet<Runspace> EmbeddedUsers = [];
+    private static EmbeddedServer? _server;
+    private static Connection? _embedded;
+    private static bool _processHooked;
+
+    /// <summary>The embedded server's process, when running (for Get-ObsConnection-style reporting and tests).</summary>
+    public static EmbeddedServer? Server
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _server;
+            }
+        }
+    }
+
+    /// <summary>The runspace's connection without starting anything: the explicit one, or the shared embedded one if it uses it.</summary>
+    public static Connection? Peek(Runspace? runspace)
+    {
+        lock (Gate)
+        {
+            if (runspace is not null && Explicit.TryGetValue(runspace, out var c))
+            {
+                return c;
+            }
+
+            return runspace is not null && EmbeddedUsers.Contains(runspace) ? _embedded : null;
+        }
+    }
+
+    /// <summary>The runspace's connection, starting the embedded server when it has none.</summary>
+    public static Connection Require(Runspace? runspace, CancellationToken cancellationToken)
+    {
+        lock (Gate)
+        {
+            if (runspace is not null && Explicit.TryGetValue(runspace, out var c))
+            {
+                return c;
+            }
+
+            if (_server is { HasExited: true })
+            {
+                StopEmbedded();
+            }
+
+            if (_server is null)
+            {
+                var server = EmbeddedServer.Start(cancellationToken);
+                _server = server;
+                _embedded = new Connection(Connection.NewChannel(server.Address), server.Address, null, embedded: true);
+                HookProcessExit();
+            }
+
+            if (runspace is not null && EmbeddedUsers.Add(runspace))
+            {
+                runspace.StateChanged += OnRunspaceStateChanged;
+            }
+
+            return _embedded!;
+        }
+    }
+
+    public static Connection Connect(Runspace? runspace, Uri endpoint, string? apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var address = endpoint.GetLeftPart(UriPartial.Authority);
+        var connection = new Connection(Connection.NewChannel(address), address, apiKey, embedded: false);
+        if (runspace is null)
+        {
+            return connection;
+        }
+
+        lock (Gate)
+        {
+            Release(runspace);
+            Explicit.Add(runspace, connection);
+            runspace.StateChanged += OnRunspaceStateChanged;
+        }
+
+        return connection;
+    }
+
+    /// <summary>Drops the runspace's connection (stopping the embedded server if nobody else uses it); returns what was dropped.</summary>
+    public static Connection? Disconnect(Runspace? runspace)
+    {
+        if (runspace is null)
+        {
+            return null;
+        }
+
+        lock (Gate)
+        {
+            return Release(runspace);
+        }
+    }
+
+    /// <summary>Module removal: stop the embedded server.</summary>
+    public static void Shutdown()
+    {
+        lock (Gate)
+        {
+            EmbeddedUsers.Clear();
+            StopEmbedded();
+        }
+    }
+
+    private static Connection? Release(Runspace runspace)
+    {
+        runspace.StateChanged -= OnRunspaceStateChanged;
+        if (Explicit.TryGetValue(runspace, out var c))
+        {
+            Explicit.Remove(runspace);
+            c.Dispose();
+            return c;
+        }
+
+        if (EmbeddedUsers.Remove(runspace))
+        {
+            var was = _embedded;
+            if (EmbeddedUsers.Count == 0)
+            {
+                StopEmbedded();
+            }
+
+            return was;
+        }
+
+        return null;
+    }
+
+    private static void OnRunspaceStateChanged(object? sender, RunspaceStateEventArgs e)
+    {
+        if (sender is Runspace runspace && e.RunspaceStateInfo.State is RunspaceState.Closed or RunspaceState.Broken)
+        {
+            Disconnect(runspace);
+        }
+    }
+
+    private static void StopEmbedded()
+    {
+        _embedded?.Dispose();
+        _embedded = null;
+        _server?.Dispose();
+        _server = null;
+    }
+
+    private static void HookProcessExit()
+    {
+        if (!_processHooked)
+        {
+            _processHooked = true;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
+        }
+    }
+}
