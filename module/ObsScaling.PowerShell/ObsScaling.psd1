@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('ObsScaling.format.ps1xml')
+    TypesToProcess       = @('ObsScaling.types.ps1xml')
     CmdletsToExport      = @(
         'Connect-ObsServer'
         'Disconnect-ObsServer'

@@ -115,7 +115,9 @@ internal sealed partial class ObsScalingService
             catch (ObsPreconditionException ex) when (i > 0 || request.Compare.Count > 0)
             {
                 // A baseline the data cannot support (no test model has FLOPs, say) is reported, not fatal.
-                results.Add((sets[i], null, ex.Violations.Count > 0 ? ex.Violations[0].Description : ex.Message));
+                var why = ex.Violations.Count > 0 ? ex.Violations[0].Description : ex.Message;
+                var cut = why.IndexOf(" (left out", StringComparison.Ordinal);
+                results.Add((sets[i], null, cut > 0 ? why[..cut] : why));
             }
         }
 
