@@ -72,16 +72,26 @@ public sealed class ZeroSetupTests : IDisposable
     {
         using var host = new ModuleHost();
         host.RunClean("$env:OBSSCALING_SERVER = $server; $env:OBSSCALING_DATABASE = $db", new Dictionary<string, object?> { ["server"] = ModuleHost.ServerDll, ["db"] = Path.Combine(_directory, "stop.db") });
-        host.RunClean("New-ObsSyntheticZoo -Seed 4 -Families 60 -ModelsPerFamily 3 | Import-ObsModel -Dataset big-zoo | Out-Null");
+        // ~56 million five-dimensional objectives: seconds of work, so it is still searching when stopped.
+        host.RunClean("New-ObsSyntheticZoo -Seed 4 -Families 60 -ModelsPerFamily 3 -LatentDimensions 5 -DownstreamWeight 1,1,1,1,1 | Import-ObsModel -Dataset big-zoo | Out-Null");
         var shell = host.Shell;
         shell.Commands.Clear();
         shell.Streams.ClearStreams();
-        shell.AddScript("Select-ObsSubset big-zoo -Budget 12, 18 -MaxFamilies 6");
+        shell.AddScript("Select-ObsSubset big-zoo -Budget 12, 18 -MaxFamilies 6 -Components 5");
         var running = shell.BeginInvoke();
-        if (running.AsyncWaitHandle.WaitOne(2000))
+
+        // Stop as soon as the server reports that the search itself has started.
+        var wait = Stopwatch.StartNew();
+        while (!shell.Streams.Progress.Any(p => (p.StatusDescription ?? "").Contains("searching", StringComparison.Ordinal)))
         {
-            var done = shell.EndInvoke(running);
-            Assert.Fail($"the search finished before it could be stopped: {done.Count} results, errors: {string.Join(" | ", host.Errors)}");
+            if (running.IsCompleted)
+            {
+                var done = shell.EndInvoke(running);
+                Assert.Fail($"the search finished before it could be stopped: {done.Count} results, errors: {string.Join(" | ", host.Errors)}");
+            }
+
+            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(60), "the search never reported progress");
+            Thread.Sleep(20);
         }
 
         Assert.Contains(shell.Streams.Progress, p => p.ActivityId == 2);
