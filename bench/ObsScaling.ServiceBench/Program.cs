@@ -57,6 +57,11 @@ Report("Fit, 77-model default data, end to end", Median(fitTimes.Skip(10)), "ms"
 
 // Unary round trip.
 var unary = new List<double>();
+for (var i = 0; i < 500; i++)
+{
+    await client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/bench" });
+}
+
 for (var i = 0; i < 3000; i++)
 {
     var sw = Stopwatch.StartNew();
@@ -65,17 +70,32 @@ for (var i = 0; i < 3000; i++)
 }
 
 unary.Sort();
-Report("Unary round trip (GetDataset) p50", Median(unary.Skip(500)), "ms", "<= 1 ms");
+Report("Unary round trip (GetDataset) p50", Median(unary), "ms", "<= 1 ms");
 Report("Unary round trip (GetDataset) p99", unary[(int)(unary.Count * 0.99)], "ms", "");
+
+// The transport's own floor on this machine: the standard health check, which touches no storage.
+var healthClient = new Health.HealthClient(channel);
+var floor = new List<double>();
+for (var i = 0; i < 3000; i++)
+{
+    var sw = Stopwatch.StartNew();
+    await healthClient.CheckAsync(new HealthCheckRequest());
+    floor.Add(sw.Elapsed.TotalMilliseconds);
+}
+
+Report("Unary round trip (health check, transport floor) p50", Median(floor), "ms", "");
 
 // Forecast stream throughput: PC coordinates in, forecasts out, writer and reader concurrent.
 const int Count = 200_000;
-for (var round = 0; round < 2; round++)
+var rates = new List<double>();
+for (var round = 0; round < 4; round++)
 {
     using var stream = client.Forecast();
     await stream.RequestStream.WriteAsync(new V1.ForecastRequest { Setup = new V1.ForecastSetup { Fit = fit!.Name } });
     var inputs = Enumerable.Range(0, 64).Select(i => new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "m" + i, Coordinates = new V1.Coordinates { Values = { 0.1 * i, -0.05 * i, 0.01 } } } }).ToArray();
     var sw = Stopwatch.StartNew();
+    // A bulk client lets the transport batch its writes, as the server batches its answers.
+    stream.RequestStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
     var writer = Task.Run(async () =>
     {
         for (var i = 0; i < Count; i++)
@@ -92,12 +112,18 @@ for (var round = 0; round < 2; round++)
     }
 
     await writer;
-    var rate = received / sw.Elapsed.TotalSeconds;
-    if (round == 1)
+    if (received != Count)
     {
-        Report("Forecasts streamed over one Forecast call", rate, "per s", ">= 50,000 per s");
+        throw new InvalidOperationException($"{received} forecasts for {Count} inputs");
+    }
+
+    if (round > 0)
+    {
+        rates.Add(received / sw.Elapsed.TotalSeconds);
     }
 }
+
+Report("Forecasts streamed over one Forecast call (median of 3)", Median(rates), "per s", ">= 50,000 per s");
 
 await app.StopAsync();
 await app.DisposeAsync();

