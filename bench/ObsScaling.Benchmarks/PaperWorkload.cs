@@ -12,17 +12,6 @@ internal static class PaperWorkload
 
     public static ModelSet DefaultBase() => PaperDatasets.LoadBase(Open);
 
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "obsscaling");
-            if (File.Exists(Path.Combine(candidate, PaperDatasets.BaseBenchmarkFile)))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("The paper's data (../shared/data/obsscaling beside the repository) was not found.");
-    }
+    private static string Find() =>
+        ObsScaling.Testing.PaperDataDirectory.Path ?? throw new InvalidOperationException(ObsScaling.Testing.PaperDataDirectory.SkipReason);
 }

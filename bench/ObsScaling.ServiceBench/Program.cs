@@ -178,16 +178,5 @@ static double Median(IEnumerable<double> values)
 static void Report(string what, double value, string unit, string target) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what,-60} {value,12:N3} {unit,-6} target {target}"));
 
-static string FindData()
-{
-    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-    {
-        var candidate = Path.Combine(d.FullName, "shared", "data", "obsscaling");
-        if (File.Exists(Path.Combine(candidate, PaperDatasets.BaseBenchmarkFile)))
-        {
-            return candidate;
-        }
-    }
-
-    throw new InvalidOperationException("the paper's data (../shared/data/obsscaling) was not found");
-}
+static string FindData() =>
+    ObsScaling.Testing.PaperDataDirectory.Path ?? throw new InvalidOperationException(ObsScaling.Testing.PaperDataDirectory.SkipReason);

@@ -12,7 +12,7 @@ internal static class PaperData
 
     public static bool Available => Directory is not null;
 
-    public static string SkipReason => "the paper's public data (../shared/data/obsscaling) is not present beside the repository";
+    public static string SkipReason => ObsScaling.Testing.PaperDataDirectory.SkipReason;
 
     public static string MissingReason => SkipReason;
 
@@ -40,29 +40,7 @@ internal static class PaperData
 
     public static ModelSet DefaultBase() => PaperDatasets.LoadBase(Open);
 
-    /// <summary>
-    /// ../shared/data/obsscaling beside the repository root (the folder holding ObsScaling.Grpc.sln); a git
-    /// worktree sits deeper, so further ancestors are tried too.
-    /// </summary>
-    private static string? FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ObsScaling.Grpc.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        for (var up = dir?.Parent; up is not null; up = up.Parent)
-        {
-            var data = Path.Combine(up.FullName, "shared", "data", "obsscaling");
-            if (File.Exists(Path.Combine(data, PaperDatasets.BaseBenchmarkFile)))
-            {
-                return data;
-            }
-        }
-
-        return null;
-    }
+    private static string? FindRoot() => ObsScaling.Testing.PaperDataDirectory.Path;
 }
 
 internal sealed record DefaultSet(string[] Models, string?[] Families, double[] FlopsE21, double[,] Scores);

@@ -6,19 +6,7 @@ namespace ObsScaling.PowerShell.Tests.Support;
 /// <summary>The paper's public data (shared/data/obsscaling in an ancestor of the test directory); tests skip without it.</summary>
 internal static class PaperData
 {
-    private static readonly Lazy<string?> Root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var data = Path.Combine(dir.FullName, "shared", "data", "obsscaling");
-            if (File.Exists(Path.Combine(data, PaperDatasets.BaseBenchmarkFile)))
-            {
-                return data;
-            }
-        }
-
-        return null;
-    });
+    private static readonly Lazy<string?> Root = new(() => ObsScaling.Testing.PaperDataDirectory.Path);
 
     private static readonly Lazy<JsonElement> Golden = new(() =>
     {
