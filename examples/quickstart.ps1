@@ -23,9 +23,9 @@ $ratio = $space.ExplainedVarianceRatio
 
 # 3. Fit the downstream law on models trained with at most $CutoffFlops × 1e21 FLOPs; the rest are held out.
 $law = Invoke-ObsFit -Dataset quickstart -Name quickstart -Force -Target downstream -CapabilityMetric $benchmarks `
-    -Split Cutoff -SplitColumn 'FLOPs (1E21)' -SplitThreshold $CutoffFlops -ReferenceFamily family-01
+    -Split Cutoff -SplitColumn 'FLOPs (1E21)' -SplitThreshold $CutoffFlops -ReferenceFamily family-01 -Interval FamilyBootstrap
 "Law: {0}" -f $law.Formula
-"Train MSE {0:E2} on {1} models; test MSE {2:E2} on {3} held-out models" -f $law.TrainMse, $law.TrainCount, $law.TestMse, $law.TestCount
+"Train MSE {0:E2} on {1} models; test MSE {2:E2} on {3} held-out models; {4:P0} of them inside their 90% family-bootstrap interval" -f $law.TrainMse, $law.TrainCount, $law.TestMse, $law.TestCount, $law.Coverage
 
 # 4. Forecast the held-out models and set the forecasts beside what they actually scored.
 $actual = @{}
@@ -36,6 +36,7 @@ $law | Get-ObsForecast | ForEach-Object {
         Actual    = [math]::Round($actual[$_.Model], 4)
         Predicted = [math]::Round($_.PredictedRaw, 4)
         Error     = [math]::Round($_.PredictedRaw - $actual[$_.Model], 4)
+        Interval90 = '[{0:0.000}, {1:0.000}]' -f $_.LowerRaw, $_.UpperRaw
         RefEquivalentFlops = if ($null -ne $_.EquivalentFlopsE21) { '{0:0.00E+00}' -f ($_.EquivalentFlopsE21 * 1e21) } else { '' }
     }
 }

@@ -20,6 +20,7 @@ public sealed class ModulePipelineTests : IDisposable
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("Capability space: PC-1 explains", stdout, StringComparison.Ordinal);
         Assert.Contains("held-out models", stdout, StringComparison.Ordinal);
+        Assert.Contains("inside their 90% family-bootstrap interval", stdout, StringComparison.Ordinal);
         Assert.Contains("family-", stdout, StringComparison.Ordinal);
         Assert.Contains("ln FLOPs", stdout, StringComparison.Ordinal);
     }

@@ -109,6 +109,17 @@ public sealed class InvokeObsFit : ObsCmdlet
     [Parameter]
     public string? ReferenceFamily { get; set; }
 
+    /// <summary>Forecast intervals: Parametric, ModelBootstrap or FamilyBootstrap (none by default).</summary>
+    [Parameter]
+    public V1.IntervalMethod Interval { get; set; }
+
+    /// <summary>Nominal coverage of the intervals (default 0.9).</summary>
+    [Parameter]
+    public double IntervalLevel { get; set; }
+
+    [Parameter]
+    public int IntervalSeed { get; set; }
+
     /// <summary>Replace a stored fit with the same name (asks for confirmation with -Confirm).</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -155,6 +166,10 @@ public sealed class InvokeObsFit : ObsCmdlet
             FloorMax = FloorMax,
             ReferenceFamily = ReferenceFamily ?? "",
         };
+        if (Interval != V1.IntervalMethod.Unspecified)
+        {
+            spec.Intervals = new V1.IntervalSettings { Method = Interval, Level = IntervalLevel, Seed = IntervalSeed };
+        }
         if (Transform != V1.TransformKind.Unspecified || TransformLow != 0 || TransformHigh != 0)
         {
             spec.Transform = new V1.Transform { Kind = Transform, Low = TransformLow, High = TransformHigh };

@@ -30,6 +30,11 @@ public sealed class ObsForecast
 
     public long Sequence { get; set; }
 
+    /// <summary>Forecast interval on the metric's own scale, when the fit has intervals.</summary>
+    public double? LowerRaw { get; set; }
+
+    public double? UpperRaw { get; set; }
+
     public override string ToString() => Model;
 
     internal static ObsForecast FromProto(string fit, V1.ForecastResult r) => new()
@@ -43,5 +48,7 @@ public sealed class ObsForecast
         Predictors = r.Predictors.ToArray(),
         Forecast = string.IsNullOrEmpty(r.Forecast) ? null : r.Forecast,
         Sequence = r.Sequence,
+        LowerRaw = r.HasLowerRaw ? r.LowerRaw : null,
+        UpperRaw = r.HasUpperRaw ? r.UpperRaw : null,
     };
 }

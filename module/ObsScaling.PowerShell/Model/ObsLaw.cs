@@ -55,6 +55,9 @@ public sealed class ObsLaw
 
     public IReadOnlyList<ObsPrediction> Predictions { get; set; } = [];
 
+    /// <summary>Share of held-out models inside their interval, when the fit asked for intervals.</summary>
+    public double? Coverage { get; set; }
+
     public IReadOnlyList<string> Dropped { get; set; } = [];
 
     /// <summary>Watch-ObsFit: "initial", "refit" or "refit_failed".</summary>
@@ -107,7 +110,10 @@ public sealed class ObsLaw
                 Predicted = p.Predicted,
                 Capability = p.Capability,
                 EquivalentLog10FlopsE21 = p.HasEquivalentLog10FlopsE21 ? p.EquivalentLog10FlopsE21 : null,
+                Lower = p.HasLower ? p.Lower : null,
+                Upper = p.HasUpper ? p.Upper : null,
             }).ToArray(),
+            Coverage = f.HasCoverage ? f.Coverage : null,
             Dropped = f.Dropped.Select(d => $"{d.Model}: {d.Reason}").ToArray(),
             UpdateTime = f.UpdateTime?.ToDateTime(),
             Spec = f.Spec ?? new V1.FitSpec(),
@@ -131,4 +137,9 @@ public sealed class ObsPrediction
     public double Capability { get; set; }
 
     public double? EquivalentLog10FlopsE21 { get; set; }
+
+    /// <summary>Forecast interval (transformed scale), when the fit asked for intervals.</summary>
+    public double? Lower { get; set; }
+
+    public double? Upper { get; set; }
 }

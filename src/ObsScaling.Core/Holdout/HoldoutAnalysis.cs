@@ -141,26 +141,13 @@ public static class HoldoutAnalysis
         var trainPred = Predict(models, train, xTrain, yTrain, capTrain, law, equivalent, inTrain: true);
         var testPred = Predict(models, test, xTest, yTest, capTest, law, equivalent, inTrain: false);
         double? coverage = null;
+        IntervalModel? intervalModel = null;
         if (options.Intervals is { } intervalOptions)
         {
             var families = train.Select(i => models[i].Family).ToArray();
-            var all = new double[train.Length + test.Length, xTrain.GetLength(1)];
-            for (var j = 0; j < xTrain.GetLength(1); j++)
-            {
-                for (var r = 0; r < train.Length; r++)
-                {
-                    all[r, j] = xTrain[r, j];
-                }
-
-                for (var r = 0; r < test.Length; r++)
-                {
-                    all[train.Length + r, j] = xTest[r, j];
-                }
-            }
-
-            var intervals = LawIntervals.Compute(xTrain, yTrain, families, law, options.Law, all, intervalOptions, cancellationToken);
-            trainPred = trainPred.Select((p, r) => p with { Interval = intervals[r] }).ToArray();
-            testPred = testPred.Select((p, r) => p with { Interval = intervals[train.Length + r] }).ToArray();
+            intervalModel = LawIntervals.Fit(xTrain, yTrain, families, law, options.Law, intervalOptions, cancellationToken);
+            trainPred = trainPred.Select(p => p with { Interval = intervalModel.Interval([.. p.Predictors]) }).ToArray();
+            testPred = testPred.Select(p => p with { Interval = intervalModel.Interval([.. p.Predictors]) }).ToArray();
             coverage = testPred.Count(p => p.Interval!.Contains(p.Observed)) / (double)testPred.Length;
         }
 
@@ -178,6 +165,7 @@ public static class HoldoutAnalysis
             Equivalent = equivalent,
             Dropped = dropped,
             Coverage = coverage,
+            Intervals = intervalModel,
         };
 
         void AddReference(ModelRecord m, double capability)

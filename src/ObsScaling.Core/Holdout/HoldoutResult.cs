@@ -39,5 +39,8 @@ public sealed record HoldoutResult
     /// <summary>Share of test models whose observed value lies inside its interval (null without intervals).</summary>
     public double? Coverage { get; init; }
 
+    /// <summary>What puts intervals on later forecasts (null without intervals).</summary>
+    public Uncertainty.IntervalModel? Intervals { get; init; }
+
     public IEnumerable<ModelPrediction> All => Train.Concat(Test);
 }

@@ -6,6 +6,7 @@ using ObsScaling.Core.Equivalence;
 using ObsScaling.Core.Holdout;
 using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Laws;
+using ObsScaling.Core.Uncertainty;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Mapping;
@@ -40,7 +41,66 @@ internal static class FitMapping
             fit.Space = ToProto(space, imp);
         }
 
+        if (r.Coverage is { } coverage)
+        {
+            fit.Coverage = coverage;
+        }
+
+        if (r.Intervals is { } intervals)
+        {
+            fit.Intervals = ToProto(intervals);
+        }
+
         return fit;
+    }
+
+    public static V1.LawEnsemble ToProto(IntervalModel model)
+    {
+        var e = new V1.LawEnsemble
+        {
+            Method = model.Method switch
+            {
+                IntervalMethod.Parametric => V1.IntervalMethod.Parametric,
+                IntervalMethod.ModelBootstrap => V1.IntervalMethod.ModelBootstrap,
+                _ => V1.IntervalMethod.FamilyBootstrap,
+            },
+            Level = model.Level,
+            TrainCount = model.TrainCount,
+            ParameterCount = model.Members.Count > 0 ? model.Members[0].Weights.Count + 2 : 0,
+        };
+        foreach (var m in model.Members)
+        {
+            e.Parameters.Add(m.Intercept);
+            e.Parameters.AddRange(m.Weights);
+            e.Parameters.Add(m.Floor);
+            e.Noise.Add(m.Noise);
+        }
+
+        return e;
+    }
+
+    public static IntervalModel? ToDomain(V1.LawEnsemble? e, FittedLaw law)
+    {
+        if (e is null || e.Method == V1.IntervalMethod.Unspecified)
+        {
+            return null;
+        }
+
+        if (e.Method == V1.IntervalMethod.Parametric)
+        {
+            return IntervalModel.Parametric(law, e.TrainCount, e.Level);
+        }
+
+        var k = e.ParameterCount;
+        var members = new EnsembleMember[e.Noise.Count];
+        for (var b = 0; b < members.Length; b++)
+        {
+            var at = b * k;
+            members[b] = new EnsembleMember(e.Parameters[at], e.Parameters.Skip(at + 1).Take(k - 2).ToArray(), e.Parameters[at + k - 1], e.Noise[b]);
+        }
+
+        var method = e.Method == V1.IntervalMethod.ModelBootstrap ? IntervalMethod.ModelBootstrap : IntervalMethod.FamilyBootstrap;
+        return IntervalModel.FromEnsemble(method, e.Level, law, e.TrainCount, members);
     }
 
     public static V1.Prediction ToProto(ModelPrediction p)
@@ -58,6 +118,12 @@ internal static class FitMapping
         if (p.EquivalentLog10Flops is { } e && double.IsFinite(e))
         {
             proto.EquivalentLog10FlopsE21 = e;
+        }
+
+        if (p.Interval is { } interval)
+        {
+            proto.Lower = interval.Lower;
+            proto.Upper = interval.Upper;
         }
 
         return proto;

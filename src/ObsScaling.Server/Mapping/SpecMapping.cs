@@ -36,6 +36,30 @@ internal static class SpecMapping
             Split = ToSplit(spec.Split, field + ".split"),
             ExcludeFromTrain = spec.ExcludeFromTrain.ToArray(),
             ReferenceFamily = string.IsNullOrEmpty(spec.ReferenceFamily) ? "Llama-2" : spec.ReferenceFamily,
+            Intervals = ToIntervals(spec.Intervals, field + ".intervals"),
+        };
+    }
+
+    public static Core.Uncertainty.IntervalOptions? ToIntervals(V1.IntervalSettings? s, string field)
+    {
+        if (s is null || s.Method == V1.IntervalMethod.Unspecified)
+        {
+            return null;
+        }
+
+        var o = new Core.Uncertainty.IntervalOptions();
+        return o with
+        {
+            Method = s.Method switch
+            {
+                V1.IntervalMethod.Parametric => Core.Uncertainty.IntervalMethod.Parametric,
+                V1.IntervalMethod.ModelBootstrap => Core.Uncertainty.IntervalMethod.ModelBootstrap,
+                V1.IntervalMethod.FamilyBootstrap => Core.Uncertainty.IntervalMethod.FamilyBootstrap,
+                var m => throw new ObsValidationException(field + ".method", m.ToString(), "unknown interval method"),
+            },
+            Level = s.Level == 0 ? o.Level : s.Level,
+            Resamples = s.Resamples == 0 ? o.Resamples : s.Resamples,
+            Seed = s.Seed == 0 ? o.Seed : s.Seed,
         };
     }
 

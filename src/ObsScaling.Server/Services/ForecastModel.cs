@@ -20,10 +20,12 @@ internal sealed class ForecastModel
     private readonly V1.PredictorKind _kind;
     private readonly string[] _metricPredictors;
     private readonly double[] _x;
+    private readonly Core.Uncertainty.IntervalModel? _intervals;
 
     private ForecastModel(V1.Fit fit)
     {
-        _law = FitMapping.ToDomain(fit.Law);
+        _law = FitMapping.ToDomain(fit.Law) with { TrainMse = fit.TrainMse };
+        _intervals = FitMapping.ToDomain(fit.Intervals, _law);
         _transform = FitMapping.ToTransform(fit.Spec);
         _equivalent = FitMapping.ToDomain(fit.Equivalent);
         _kind = fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified;
@@ -55,6 +57,14 @@ internal sealed class ForecastModel
             Sequence = sequence,
         };
         result.Predictors.AddRange(_x);
+        if (_intervals is not null)
+        {
+            var interval = _intervals.Interval(_x);
+            result.Lower = interval.Lower;
+            result.Upper = interval.Upper;
+            result.LowerRaw = _transform.Invert(interval.Lower);
+            result.UpperRaw = _transform.Invert(interval.Upper);
+        }
         if (_equivalent?.ToLog10Flops(capability) is { } e && double.IsFinite(e))
         {
             result.EquivalentLog10FlopsE21 = e;
