@@ -7,23 +7,16 @@ namespace ObsScaling.Core.Equivalence;
 /// reference family would need to reach it (method.md §7): OLS of C on log10 FLOPs over the
 /// reference family's models, then inverted.
 /// </summary>
-public sealed record EquivalentCompute(string ReferenceFamily, OlsFit Fit)
+/// <param name="Slope">w_e: capability gained per decade of reference-family compute.</param>
+/// <param name="Intercept">b_e.</param>
+/// <param name="Fit">The regression behind the mapping; null for a mapping restored from storage.</param>
+public sealed record EquivalentCompute(string ReferenceFamily, double Slope, double Intercept, OlsFit? Fit = null)
 {
-    /// <summary>w_e: capability gained per decade of reference-family compute.</summary>
-    public double Slope => Fit.Slope;
-
-    /// <summary>b_e.</summary>
-    public double Intercept => Fit.Intercept;
-
     /// <summary>log10 FLOPs (1E21) the reference family needs for capability <paramref name="capability"/>.</summary>
-    public double ToLog10Flops(double capability) => (capability - Fit.Intercept) / Fit.Slope;
+    public double ToLog10Flops(double capability) => (capability - Intercept) / Slope;
 
     /// <summary>The capability the reference family reaches at log10 FLOPs (1E21) <paramref name="log10Flops"/>.</summary>
-    public double ToCapability(double log10Flops) => Fit.Intercept + (Fit.Slope * log10Flops);
-
-    /// <summary>Rebuilds a stored mapping (C = slope·log10 FLOPs + intercept) without its fit statistics.</summary>
-    public static EquivalentCompute FromCoefficients(string referenceFamily, double slope, double intercept) =>
-        new(referenceFamily, new OlsFit(slope, intercept, double.NaN, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, 0.95));
+    public double ToCapability(double log10Flops) => Intercept + (Slope * log10Flops);
 
     /// <summary>
     /// Fits the mapping on the reference family's rows. Returns null when fewer than two of them have
@@ -50,6 +43,6 @@ public sealed record EquivalentCompute(string ReferenceFamily, OlsFit Fit)
         }
 
         var fit = LinearRegression.Fit(x, y, 0.95, "flops");
-        return fit.Slope == 0 || !double.IsFinite(fit.Slope) ? null : new EquivalentCompute(referenceFamily, fit);
+        return fit.Slope == 0 || !double.IsFinite(fit.Slope) ? null : new EquivalentCompute(referenceFamily, fit.Slope, fit.Intercept, fit);
     }
 }

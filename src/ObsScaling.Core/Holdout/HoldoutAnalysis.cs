@@ -118,38 +118,28 @@ public static class HoldoutAnalysis
         test = testRows.Select(r => test[r]).ToArray();
         RequireNonEmpty(train, test, options, dropped);
 
-        // 7. Fit.
-        var law = ScalingLawFitter.Fit(xTrain, yTrain, options.Law, cancellationToken);
-
-        // 9. Equivalent compute from the reference family's rows (train ∪ test).
-        var capTrain = Capabilities(law, xTrain);
-        var capTest = Capabilities(law, xTest);
-        var refCap = new List<double>();
-        var refFlops = new List<double>();
-        for (var r = 0; r < train.Length; r++)
-        {
-            AddReference(models[train[r]], capTrain[r]);
-        }
-
-        for (var r = 0; r < test.Length; r++)
-        {
-            AddReference(models[test[r]], capTest[r]);
-        }
-
-        var equivalent = EquivalentCompute.TryFit(options.ReferenceFamily, refCap, refFlops);
-
-        var trainPred = Predict(models, train, xTrain, yTrain, capTrain, law, equivalent, inTrain: true);
-        var testPred = Predict(models, test, xTest, yTest, capTest, law, equivalent, inTrain: false);
-        double? coverage = null;
+        // 7. Fit (and, when asked, what puts intervals on its forecasts).
+        var trainMatrix = ToMatrix(xTrain, options.Predictors.Dimension);
+        var law = ScalingLawFitter.Fit(trainMatrix, yTrain, options.Law, cancellationToken);
         IntervalModel? intervalModel = null;
         if (options.Intervals is { } intervalOptions)
         {
             var families = train.Select(i => models[i].Family).ToArray();
-            intervalModel = LawIntervals.Fit(xTrain, yTrain, families, law, options.Law, intervalOptions, cancellationToken);
-            trainPred = trainPred.Select(p => p with { Interval = intervalModel.Interval([.. p.Predictors]) }).ToArray();
-            testPred = testPred.Select(p => p with { Interval = intervalModel.Interval([.. p.Predictors]) }).ToArray();
-            coverage = testPred.Count(p => p.Interval!.Contains(p.Observed)) / (double)testPred.Length;
+            intervalModel = LawIntervals.Fit(trainMatrix, yTrain, families, law, options.Law, intervalOptions, cancellationToken);
         }
+
+        // 9. Equivalent compute from the reference family's rows (train ∪ test).
+        var reference = train.Zip(xTrain).Concat(test.Zip(xTest))
+            .Where(t => models[t.First].Family == options.ReferenceFamily && models[t.First].FlopsE21 is not null)
+            .ToArray();
+        var equivalent = EquivalentCompute.TryFit(
+            options.ReferenceFamily,
+            reference.Select(t => law.Capability(t.Second)).ToArray(),
+            reference.Select(t => models[t.First].FlopsE21!.Value).ToArray());
+
+        var trainPred = Predict(models, train, xTrain, yTrain, law, equivalent, intervalModel, inTrain: true);
+        var testPred = Predict(models, test, xTest, yTest, law, equivalent, intervalModel, inTrain: false);
+        double? coverage = intervalModel is null ? null : testPred.Count(p => p.Interval!.Contains(p.Observed)) / (double)testPred.Length;
 
         return new HoldoutResult
         {
@@ -167,15 +157,6 @@ public static class HoldoutAnalysis
             Coverage = coverage,
             Intervals = intervalModel,
         };
-
-        void AddReference(ModelRecord m, double capability)
-        {
-            if (m.Family == options.ReferenceFamily && m.FlopsE21 is { } f)
-            {
-                refCap.Add(capability);
-                refFlops.Add(f);
-            }
-        }
     }
 
     /// <summary>
@@ -269,7 +250,7 @@ public static class HoldoutAnalysis
         v.ThrowPreconditionIfAny();
     }
 
-    private static double[,] Predictors(ModelSet models, int[] rows, HoldoutOptions o, double[,]? scores, double[,]? imputed, List<DroppedModel> dropped, out int[] keptRows)
+    private static double[][] Predictors(ModelSet models, int[] rows, HoldoutOptions o, double[,]? scores, double[,]? imputed, List<DroppedModel> dropped, out int[] keptRows)
     {
         var d = o.Predictors.Dimension;
         var values = new List<double[]>();
@@ -316,12 +297,17 @@ public static class HoldoutAnalysis
         }
 
         keptRows = keep.ToArray();
-        var result = new double[values.Count, d];
-        for (var i = 0; i < values.Count; i++)
+        return [.. values];
+    }
+
+    private static double[,] ToMatrix(double[][] rows, int d)
+    {
+        var result = new double[rows.Length, d];
+        for (var i = 0; i < rows.Length; i++)
         {
             for (var j = 0; j < d; j++)
             {
-                result[i, j] = values[i][j];
+                result[i, j] = rows[i][j];
             }
         }
 
@@ -341,39 +327,17 @@ public static class HoldoutAnalysis
         return -1;
     }
 
-    private static double[] Capabilities(FittedLaw law, double[,] x)
+    private static ModelPrediction[] Predict(ModelSet models, int[] rows, double[][] x, double[] y, FittedLaw law, EquivalentCompute? eq, IntervalModel? intervals, bool inTrain)
     {
-        var n = x.GetLength(0);
-        var d = x.GetLength(1);
-        var c = new double[n];
-        var row = new double[d];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < d; j++)
-            {
-                row[j] = x[i, j];
-            }
-
-            c[i] = law.Capability(row);
-        }
-
-        return c;
-    }
-
-    private static ModelPrediction[] Predict(ModelSet models, int[] rows, double[,] x, double[] y, double[] capability, FittedLaw law, EquivalentCompute? eq, bool inTrain)
-    {
-        var d = x.GetLength(1);
         var result = new ModelPrediction[rows.Length];
         for (var r = 0; r < rows.Length; r++)
         {
             var m = models[rows[r]];
-            var xr = new double[d];
-            for (var j = 0; j < d; j++)
+            var capability = law.Capability(x[r]);
+            result[r] = new ModelPrediction(m.Name, m.Family, inTrain, x[r], y[r], law.ApplyLink(capability), capability, eq?.ToLog10Flops(capability))
             {
-                xr[j] = x[r, j];
-            }
-
-            result[r] = new ModelPrediction(m.Name, m.Family, inTrain, xr, y[r], law.ApplyLink(capability[r]), capability[r], eq?.ToLog10Flops(capability[r]));
+                Interval = intervals?.Interval(x[r]),
+            };
         }
 
         return result;

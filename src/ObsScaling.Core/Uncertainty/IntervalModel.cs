@@ -49,20 +49,27 @@ public sealed class IntervalModel
     }
 
     /// <summary>The interval (fit's transformed scale) for predictors <paramref name="x"/>.</summary>
-    public PredictionInterval Interval(ReadOnlySpan<double> x)
+    public PredictionInterval Interval(ReadOnlySpan<double> x) =>
+        Interval(x, Method == IntervalMethod.Parametric ? [] : new double[Members.Count]);
+
+    /// <summary>
+    /// As <see cref="Interval(ReadOnlySpan{double})"/>, drawing the ensemble into <paramref name="scratch"/> (at
+    /// least <see cref="Members"/>.Count long) so that a stream of forecasts allocates nothing per answer.
+    /// </summary>
+    public PredictionInterval Interval(ReadOnlySpan<double> x, Span<double> scratch)
     {
         if (Method == IntervalMethod.Parametric)
         {
             return ParametricInterval(x);
         }
 
-        var draws = new double[Members.Count];
+        var draws = scratch[..Members.Count];
         for (var b = 0; b < draws.Length; b++)
         {
             draws[b] = Members[b].Predict(_law.Link, x) - Members[b].Noise;
         }
 
-        Array.Sort(draws);
+        draws.Sort();
         var lowerP = (1 - Level) / 2;
         return new PredictionInterval(Quantile(draws, lowerP), Quantile(draws, 1 - lowerP));
     }
@@ -108,7 +115,7 @@ public sealed class IntervalModel
     }
 
     /// <summary>Linear interpolation between order statistics (numpy's default).</summary>
-    private static double Quantile(double[] sorted, double p)
+    private static double Quantile(ReadOnlySpan<double> sorted, double p)
     {
         var h = (sorted.Length - 1) * p;
         var lo = (int)Math.Floor(h);

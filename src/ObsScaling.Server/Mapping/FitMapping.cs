@@ -241,7 +241,7 @@ internal static class FitMapping
     public static TargetTransform ToTransform(V1.FitSpec spec) => SpecMapping.ToTransform(spec.Transform, "spec.transform");
 
     public static EquivalentCompute? ToDomain(V1.EquivalentCompute? e) =>
-        e is null ? null : EquivalentCompute.FromCoefficients(e.ReferenceFamily, e.Slope, e.Intercept);
+        e is null ? null : new EquivalentCompute(e.ReferenceFamily, e.Slope, e.Intercept);
 
     private static string Formula(FittedLaw law, IReadOnlyList<string> names, TargetTransform transform)
     {

@@ -40,9 +40,9 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
         });
     }
 
-    public void DatasetChanged(string dataset, long revision)
+    /// <summary>Queues a refit of the dataset's fits (at most one pending pass per dataset; it reads the newest revision).</summary>
+    public void DatasetChanged(string dataset)
     {
-        _ = revision;
         if (_pending.TryAdd(dataset, 0))
         {
             _changes.Writer.TryWrite(dataset);

@@ -21,11 +21,13 @@ internal sealed class ForecastModel
     private readonly string[] _metricPredictors;
     private readonly double[] _x;
     private readonly Core.Uncertainty.IntervalModel? _intervals;
+    private readonly double[] _scratch;
 
     private ForecastModel(V1.Fit fit)
     {
         _law = FitMapping.ToDomain(fit.Law) with { TrainMse = fit.TrainMse };
         _intervals = FitMapping.ToDomain(fit.Intervals, _law);
+        _scratch = new double[_intervals?.Members.Count ?? 0];
         _transform = FitMapping.ToTransform(fit.Spec);
         _equivalent = FitMapping.ToDomain(fit.Equivalent);
         _kind = fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified;
@@ -59,7 +61,7 @@ internal sealed class ForecastModel
         result.Predictors.AddRange(_x);
         if (_intervals is not null)
         {
-            var interval = _intervals.Interval(_x);
+            var interval = _intervals.Interval(_x, _scratch);
             result.Lower = interval.Lower;
             result.Upper = interval.Upper;
             result.LowerRaw = _transform.Invert(interval.Lower);

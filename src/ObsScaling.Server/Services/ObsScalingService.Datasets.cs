@@ -80,7 +80,7 @@ internal sealed partial class ObsScalingService(SqliteStore store, FitWatchHub h
         // Validate the batch on its own first, so that field paths name the stream's own model indices.
         _ = new ModelSet(models, known);
         var outcome = store.Import(id, header.Mode, header.DisplayName, metrics, models);
-        hub.DatasetChanged(id, outcome.Dataset.Revision);
+        hub.DatasetChanged(id);
         return new V1.ImportModelsResponse { Dataset = outcome.Dataset, ModelsAdded = outcome.Added, ModelsReplaced = outcome.Replaced };
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using ObsScaling.Core.Domain;
@@ -107,6 +106,4 @@ internal sealed partial class ObsScalingService
 
     private static V1.FitEvent FitProgress(string stage, double fraction, string message) =>
         new() { Progress = new V1.Progress { Stage = stage, Fraction = fraction, Message = message } };
-
-    private static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

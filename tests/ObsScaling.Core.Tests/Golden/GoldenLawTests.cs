@@ -2,6 +2,7 @@ using System.Text.Json;
 using ObsScaling.Core.Import;
 using ObsScaling.Core.Laws;
 using ObsScaling.Core.Tests.Support;
+using ObsScaling.Testing;
 
 namespace ObsScaling.Core.Tests.Golden;
 
@@ -11,13 +12,13 @@ namespace ObsScaling.Core.Tests.Golden;
 /// </summary>
 public class GoldenLawTests
 {
-    public static TheoryData<string> Holdouts => Support.Golden.Names("holdouts");
+    public static TheoryData<string> Holdouts => Testing.Golden.Names("holdouts");
 
     [Theory]
     [MemberData(nameof(Holdouts))]
     public void Fit_on_the_reference_inputs_matches_scipy(string name)
     {
-        var g = Support.Golden.Case("holdouts", name);
+        var g = Testing.Golden.Case("holdouts", name);
         var law = ScalingLawFitter.Fit(g.Matrix("x_train"), g.Vector("y_train"), LawOptions(g));
         Assert.True(law.Converged, law.Message);
         var expected = g.Vector("params_ls_tight");
@@ -28,13 +29,13 @@ public class GoldenLawTests
         Assert.True(sse <= goldenSse * (1 + 1e-9), $"SSE {sse:R} > scipy {goldenSse:R}");
         if (g.GetProperty("well_posed").GetBoolean())
         {
-            Support.Golden.RelativeClose(g.Number("mse_train_ls_tight"), law.TrainMse, 1e-6, "train MSE");
+            Testing.Golden.RelativeClose(g.Number("mse_train_ls_tight"), law.TrainMse, 1e-6, "train MSE");
             var xTest = g.Matrix("x_test");
             var yTest = g.Vector("y_test");
-            Support.Golden.RelativeClose(g.Number("mse_test_ls_tight"), Mse(law, xTest, yTest), 1e-6, "test MSE");
+            Testing.Golden.RelativeClose(g.Number("mse_test_ls_tight"), Mse(law, xTest, yTest), 1e-6, "test MSE");
             for (var i = 0; i < expected.Length; i++)
             {
-                Support.Golden.Close(expected[i], actual[i], 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"parameter {i}");
+                Testing.Golden.Close(expected[i], actual[i], 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"parameter {i}");
             }
         }
     }
@@ -44,31 +45,31 @@ public class GoldenLawTests
     public void Holdout_pipeline_reproduces_the_reference_end_to_end(string name)
     {
         PaperData.SkipIfAbsent();
-        var g = Support.Golden.Case("holdouts", name);
+        var g = Testing.Golden.Case("holdouts", name);
         var analysis = Analysis(name, g);
         var result = analysis.Run();
         Assert.Equal(g.Strings("train_models"), result.Train.Select(p => p.Model).ToArray());
         Assert.Equal(g.Strings("test_models"), result.Test.Select(p => p.Model).ToArray());
-        Support.Golden.Close(g.Vector("y_train"), result.Train.Select(p => p.Observed).ToArray(), 1e-12, "y train");
+        Testing.Golden.Close(g.Vector("y_train"), result.Train.Select(p => p.Observed).ToArray(), 1e-12, "y train");
         var tolerance = g.GetProperty("well_posed").GetBoolean() ? 1e-6 : 5e-2;
-        Support.Golden.RelativeClose(g.Number("mse_train_ls_tight"), result.TrainMse, tolerance, "train MSE");
-        Support.Golden.RelativeClose(g.Number("mse_test_ls_tight"), result.TestMse, tolerance, "test MSE");
+        Testing.Golden.RelativeClose(g.Number("mse_train_ls_tight"), result.TrainMse, tolerance, "train MSE");
+        Testing.Golden.RelativeClose(g.Number("mse_test_ls_tight"), result.TestMse, tolerance, "test MSE");
         if (g.GetProperty("equivalent").ValueKind == JsonValueKind.Object && g.GetProperty("well_posed").GetBoolean())
         {
             // The golden mapping used scipy's default solver; recompute it from the exact optimum's parameters.
             var (slope, intercept) = EquivalentFromTightParameters(g);
             var eq = result.Equivalent!;
-            Support.Golden.RelativeClose(slope, eq.Slope, 1e-6, "w_e");
-            Support.Golden.RelativeClose(intercept, eq.Intercept, 1e-6, "b_e");
-            Support.Golden.RelativeClose(g.GetProperty("equivalent").Number("w_e"), eq.Slope, 1e-2, "w_e vs reference solver");
+            Testing.Golden.RelativeClose(slope, eq.Slope, 1e-6, "w_e");
+            Testing.Golden.RelativeClose(intercept, eq.Intercept, 1e-6, "b_e");
+            Testing.Golden.RelativeClose(g.GetProperty("equivalent").Number("w_e"), eq.Slope, 1e-2, "w_e vs reference solver");
         }
 
         if (g.GetProperty("published") is { ValueKind: JsonValueKind.Object } published)
         {
             // The notebooks print two significant figures (method.md §11); GPQA-PC's published test MSE came from
             // the reference solver stopping early (8.27e-4) while the optimum is 8.18e-4, still within 2 figures' reach.
-            Support.Golden.RelativeClose(published.Number("mse_train"), result.TrainMse, 0.06, "published train MSE");
-            Support.Golden.RelativeClose(published.Number("mse_test"), result.TestMse, 0.06, "published test MSE");
+            Testing.Golden.RelativeClose(published.Number("mse_train"), result.TrainMse, 0.06, "published train MSE");
+            Testing.Golden.RelativeClose(published.Number("mse_test"), result.TestMse, 0.06, "published test MSE");
         }
     }
 

@@ -5,19 +5,20 @@ using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Import;
 using ObsScaling.Core.Selection;
 using ObsScaling.Core.Tests.Support;
+using ObsScaling.Testing;
 
 namespace ObsScaling.Core.Tests.Golden;
 
 /// <summary>The notebooks' subset searches against the independent reference and the published objectives.</summary>
 public class GoldenSubsetSelectionTests
 {
-    public static TheoryData<string> Searches => Support.Golden.Names("subset_selection");
+    public static TheoryData<string> Searches => Testing.Golden.Names("subset_selection");
 
     [Theory]
     [MemberData(nameof(Searches))]
     public void Search_on_the_reference_scores_matches_every_budget(string name)
     {
-        var g = Support.Golden.Case("subset_selection", name);
+        var g = Testing.Golden.Case("subset_selection", name);
         var include = g.GetProperty("include_family").GetString();
         var budgets = g.GetProperty("budgets").EnumerateArray().ToArray();
         var result = SubsetSelector.Search(
@@ -33,7 +34,7 @@ public class GoldenSubsetSelectionTests
         Assert.Equal((long)g.Number("combinations"), result.Combinations);
         for (var i = 0; i < budgets.Length; i++)
         {
-            Support.Golden.RelativeClose(budgets[i].Number("objective"), result.Choices[i].Objective, 1e-9, $"budget {budgets[i].Number("budget")}");
+            Testing.Golden.RelativeClose(budgets[i].Number("objective"), result.Choices[i].Objective, 1e-9, $"budget {budgets[i].Number("budget")}");
             Assert.Equal(budgets[i].Strings("models").Order(), result.Choices[i].Models.Order());
         }
     }

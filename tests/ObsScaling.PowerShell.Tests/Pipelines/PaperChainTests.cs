@@ -1,3 +1,4 @@
+using ObsScaling.Testing;
 using System.Management.Automation;
 using ObsScaling.Core.Import;
 using ObsScaling.PowerShell.Model;
@@ -31,13 +32,13 @@ public sealed class PaperChainTests(KestrelServer server) : IClassFixture<Kestre
             ["metrics"] = PaperMetrics.InstructBenchmarks.ToArray(),
         });
 
-        var golden = PaperData.Holdout("agentbench_pc3");
+        var golden = Golden.Case("holdouts", "agentbench_pc3");
         var law = ModuleHost.Base<ObsLaw>(output[0]);
         Assert.Equal("datasets/agents/fits/agentbench", law.Fit);
         Assert.Equal("agents", law.Dataset);
         Assert.Equal(golden.GetProperty("test_models").EnumerateArray().Select(v => v.GetString()!).ToArray(), law.TestModels.ToArray());
-        PaperData.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), law.TestMse, 1e-6, "test MSE");
-        PaperData.RelativeClose(golden.GetProperty("mse_train_ls_tight").GetDouble(), law.TrainMse, 1e-6, "train MSE");
+        Golden.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), law.TestMse, 1e-6, "test MSE");
+        Golden.RelativeClose(golden.GetProperty("mse_train_ls_tight").GetDouble(), law.TrainMse, 1e-6, "train MSE");
         Assert.Equal(PaperMetrics.InstructBenchmarks.ToArray(), law.Spec.CapabilityMetrics.ToArray());
         Assert.Contains("σ", law.Formula, StringComparison.Ordinal);
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using ObsScaling.Core.Import;
 using ObsScaling.Server.Tests.Support;
+using ObsScaling.Testing;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Tests.Services;
@@ -42,12 +43,12 @@ public class PaperFlowTests
 
         var progress = new List<V1.Progress>();
         var fit = await Uploads.FitAsync(client, "agents", AgentBench, "agentbench", progress);
-        var golden = GoldenValues.Holdout("agentbench_pc3");
+        var golden = Golden.Case("holdouts", "agentbench_pc3");
         Assert.NotEmpty(progress);
         Assert.Equal("datasets/agents/fits/agentbench", fit.Name);
         Assert.Equal(golden.Strings("test_models"), fit.Predictions.Where(p => !p.InTrain).Select(p => p.Model).ToArray());
-        GoldenValues.RelativeClose(golden.GetProperty("mse_train_ls_tight").GetDouble(), fit.TrainMse, 1e-6, "train MSE");
-        GoldenValues.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), fit.TestMse, 1e-6, "test MSE");
+        Golden.RelativeClose(golden.GetProperty("mse_train_ls_tight").GetDouble(), fit.TrainMse, 1e-6, "train MSE");
+        Golden.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), fit.TestMse, 1e-6, "test MSE");
         Assert.Equal(0.9997, fit.Equivalent.Slope, 3);
         Assert.Equal(imported.Dataset.Etag, fit.DatasetEtag);
 
@@ -89,7 +90,7 @@ public class PaperFlowTests
         var table = events.Single(e => e.EventCase == V1.BacktestEvent.EventOneofCase.Result).Result;
         Assert.Equal(3, table.Rows.Count);
         Assert.Equal("PC-1..3", table.Rows[0].Predictors);
-        GoldenValues.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), table.Rows[0].TestMse, 1e-6, "backtest PC test MSE");
+        Golden.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), table.Rows[0].TestMse, 1e-6, "backtest PC test MSE");
         Assert.Single(table.Rows, r => r.Best);
         // No held-out agent model has FLOPs or a size (closed models): the baselines say so instead of failing.
         Assert.Contains("left to forecast", table.Rows[1].Unavailable, StringComparison.Ordinal);
@@ -113,8 +114,8 @@ public class PaperFlowTests
             Split = new V1.Split { Kind = V1.SplitKind.Cutoff, Column = "FLOPs (1E21)", Threshold = 84 },
         };
         var fit = await Uploads.FitAsync(server.Client, "lbv2", spec);
-        var golden = GoldenValues.Holdout("lbv2_bbh_lnflops");
-        GoldenValues.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), fit.TestMse, 1e-6, "test MSE");
+        var golden = Golden.Case("holdouts", "lbv2_bbh_lnflops");
+        Golden.RelativeClose(golden.GetProperty("mse_test_ls_tight").GetDouble(), fit.TestMse, 1e-6, "test MSE");
 
         using var forecast = server.Client.Forecast();
         await forecast.RequestStream.WriteAsync(new V1.ForecastRequest { Setup = new V1.ForecastSetup { Fit = fit.Name } });

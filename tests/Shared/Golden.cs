@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ObsScaling.Core.Tests.Support;
+namespace ObsScaling.Testing;
 
 /// <summary>
 /// Reference values computed independently by tests/golden/make_golden.py (numpy, scipy, sklearn)
