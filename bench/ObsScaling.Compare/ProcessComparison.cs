@@ -43,13 +43,27 @@ internal static class ProcessComparison
 
         var ours = Parse(obsOutput);
         var theirs = Parse(pythonOutput);
-        var gate = new AgreementGate();
-        gate.Relative("train MSE", ours["TRAIN_MSE"], theirs["TRAIN_MSE"]);
-        gate.Relative("test MSE", ours["TEST_MSE"], theirs["TEST_MSE"]);
-        gate.Condition($"same forecast models ({ours.Count - 2} and {theirs.Count - 2})", ours.Keys.Order(StringComparer.Ordinal).SequenceEqual(theirs.Keys.Order(StringComparer.Ordinal)));
-        foreach (var key in ours.Keys.Where(k => k.StartsWith("FORECAST ", StringComparison.Ordinal) && theirs.ContainsKey(k)))
+
+        // The timed script stops where curve_fit's default tests fire (ftol = xtol = gtol = 1e-8): the minimised
+        // objective (train MSE) agrees to 1e-6, but the parameters sit ~1e-6 short along a flat direction and the
+        // test forecasts move by ~1e-5. The same script continued to rounding-level tolerances (--tight, untimed)
+        // must agree with obs to 1e-6 on every number.
+        var (tightCode, tightOutput, tightError) = ChildProcess.Run(workspace.Python.Interpreter, [script, data, "--tight"], TimeSpan.FromMinutes(5));
+        if (tightCode != 0)
         {
-            gate.Relative(key.ToLowerInvariant(), ours[key], theirs[key]);
+            throw new InvalidOperationException($"forecast.py --tight exited with {tightCode}: {tightError.Trim()}");
+        }
+
+        var tight = Parse(tightOutput);
+        var gate = new AgreementGate();
+        gate.Relative("train MSE (timed Python run)", ours["TRAIN_MSE"], theirs["TRAIN_MSE"]);
+        gate.Relative("test MSE (timed Python run, stopped at curve_fit's default tolerances)", ours["TEST_MSE"], theirs["TEST_MSE"], 1e-4);
+        gate.Relative("train MSE (Python --tight)", ours["TRAIN_MSE"], tight["TRAIN_MSE"]);
+        gate.Relative("test MSE (Python --tight)", ours["TEST_MSE"], tight["TEST_MSE"]);
+        gate.Condition($"same forecast models ({ours.Count - 2} and {theirs.Count - 2})", ours.Keys.Order(StringComparer.Ordinal).SequenceEqual(theirs.Keys.Order(StringComparer.Ordinal)));
+        foreach (var key in ours.Keys.Where(k => k.StartsWith("FORECAST ", StringComparison.Ordinal) && tight.ContainsKey(k)))
+        {
+            gate.Relative(key.ToLowerInvariant() + " (Python --tight)", ours[key], tight[key]);
         }
 
         Report.Checks(log, "process", gate);

@@ -47,7 +47,7 @@ internal sealed class Workspace : IDisposable
         }
     }
 
-    private static string? FindRoot(string start)
+    internal static string? FindRoot(string start)
     {
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
