@@ -32,16 +32,15 @@ internal static class BootstrapComparison
         var python = workspace.Python.Run("bootstrap", spec, workspace.Scratch, TimeSpan.FromMinutes(10));
         var reference = python.Results.GetProperty("train_mse").EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
-        // Per resample: Python's curve_fit (TRF, finite differences, tolerances 1e-8) stops where its tests fire, the
-        // C# solver at the least-squares optimum; a resample where Python stops higher is counted, not hidden.
+        // Every refit on its own: both minimise the same sum of squares from the same p0 (C# adds its extra starts);
+        // Python's curve_fit stops at its default tolerances, so a flat valley could leave it short — that resample
+        // would show here as a disagreement, not be averaged away.
         var gate = new AgreementGate();
         var differences = mses.Select((m, i) => Math.Abs(m - reference[i]) / Math.Max(m, reference[i])).ToArray();
         var agreeing = differences.Count(d => d <= AgreementGate.DefaultRelativeTolerance);
-        var pythonHigher = Enumerable.Range(0, Resamples).Count(i => differences[i] > AgreementGate.DefaultRelativeTolerance && reference[i] > mses[i]);
         gate.Relative("mean train MSE over the 1,000 refits", mses.Average(), reference.Average());
-        gate.Relative("median train MSE over the 1,000 refits", Timing.Median(mses), Timing.Median(reference));
-        gate.Condition(string.Create(CultureInfo.InvariantCulture, $"refits agreeing to 1e-6 relative: {agreeing}/{Resamples} ({pythonHigher} others have a higher Python MSE; largest difference {differences.Max():0.0e+00})"),
-            agreeing == Resamples || agreeing + pythonHigher == Resamples);
+        gate.Condition(string.Create(CultureInfo.InvariantCulture, $"refits whose train MSE agrees to 1e-6 relative: {agreeing}/{Resamples} (largest difference {differences.Max():0.0e+00})"),
+            agreeing == Resamples);
         Report.Checks(log, "bootstrap", gate);
 
         return new ComparisonRow("1,000 bootstrap refits of one law", Timing.Median(seconds), python.Median, gate.AllAgree,
