@@ -8,6 +8,11 @@ if (args.Length > 0 && args[0] == ScaleChild.Command)
     return ScaleChild.Run(args);
 }
 
+if (args.Length > 0 && args[0] == SubsetComparison.ChildCommand)
+{
+    return SubsetComparison.RunChild(args.Contains("--quick"));
+}
+
 var quick = args.Contains("--quick");
 var only = Argument("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 var markdown = Argument("--markdown");
