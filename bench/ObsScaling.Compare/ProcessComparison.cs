@@ -35,7 +35,7 @@ internal static class ProcessComparison
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         };
         var script = Path.Combine(workspace.Root, "bench", "compare", "forecast.py");
-        var runs = workspace.Quick ? 3 : 5;
+        var runs = workspace.Quick ? 2 : 5;
 
         // One untimed run each fills the file cache (and creates the SQLite file), then the timed runs.
         var obsOutput = Time(obs, ["-Command", command], environment, runs, out var obsSeconds);
