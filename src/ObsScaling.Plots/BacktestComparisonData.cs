@@ -1,7 +1,8 @@
 namespace ObsScaling.Plots;
 
 /// <summary>One predictor set's errors on the backtest split.</summary>
-public sealed record BacktestBar(string Label, double TrainMse, double TestMse);
+/// <param name="Unavailable">Why the set could not be evaluated on the split (drawn as "n/a"); null when it was.</param>
+public sealed record BacktestBar(string Label, double TrainMse, double TestMse, string? Unavailable = null);
 
 /// <summary>Test error of one predictor set as the share of held-out models changes.</summary>
 public sealed record BacktestSweep(string Label, IReadOnlyList<(double HeldOutShare, double TestMse)> Points);

@@ -19,8 +19,8 @@ public static class BacktestComparisonFigure
         }
         else
         {
-            var bars = data.Bars.Where(b => double.IsFinite(b.TrainMse) && double.IsFinite(b.TestMse)).ToArray();
-            if (bars.Length == 0)
+            var bars = data.Bars.Where(b => b.Unavailable is not null || (double.IsFinite(b.TrainMse) && double.IsFinite(b.TestMse))).ToArray();
+            if (!bars.Any(b => b.Unavailable is null))
             {
                 throw new ObsValidationException("bars", "0", "a backtest comparison needs at least one evaluated predictor set");
             }
@@ -37,8 +37,20 @@ public static class BacktestComparisonFigure
         var train = FigureStyle.FamilyColor(0);
         var test = FigureStyle.FamilyColor(1);
         var list = new List<Bar>();
+        var top = rows.Where(r => r.Unavailable is null).Max(r => Math.Max(r.TrainMse, r.TestMse));
         for (var i = 0; i < rows.Length; i++)
         {
+            if (rows[i].Unavailable is not null)
+            {
+                // A baseline the split cannot support (no held-out model has FLOPs, say) keeps its place on the axis.
+                var na = plot.Add.Text("n/a", i, 0);
+                na.LabelAlignment = Alignment.LowerCenter;
+                na.LabelFontSize = 13;
+                na.LabelFontColor = Colors.Gray;
+                na.OffsetY = -4;
+                continue;
+            }
+
             list.Add(new Bar { Position = i - 0.2, Value = rows[i].TrainMse, Size = 0.38, FillColor = train, LineWidth = 0, Label = Format(rows[i].TrainMse) });
             list.Add(new Bar { Position = i + 0.2, Value = rows[i].TestMse, Size = 0.38, FillColor = test, LineWidth = 0, Label = Format(rows[i].TestMse) });
         }
@@ -50,8 +62,8 @@ public static class BacktestComparisonFigure
         plot.ShowLegend(Alignment.UpperLeft);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, rows.Length).Select(i => (double)i).ToArray(),
-            rows.Select(r => r.Label).ToArray());
-        var top = rows.Max(r => Math.Max(r.TrainMse, r.TestMse));
+            rows.Select(r => r.Unavailable is null ? r.Label : r.Label + " (not evaluable)").ToArray());
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { LabelFormatter = v => v.ToString("0.#######", CultureInfo.InvariantCulture) };
         plot.Axes.SetLimits(-0.6, rows.Length - 0.4, 0, top <= 0 ? 1 : top * 1.25);
         plot.XLabel("predictors");
         plot.YLabel("MSE (transformed target)");

@@ -56,8 +56,8 @@ public static class ScalingCurveFigure
         }
 
         // Which marker means what, once, after the families.
-        legend.Add(new LegendItem { LabelText = "train (filled)", MarkerShape = MarkerShape.FilledCircle, MarkerFillColor = Colors.Gray, MarkerLineColor = Colors.Gray, MarkerSize = 8, LineWidth = 0 });
-        legend.Add(new LegendItem { LabelText = "test (open)", MarkerShape = MarkerShape.OpenCircle, MarkerLineColor = Colors.Gray, MarkerLineWidth = 2, MarkerSize = 9, LineWidth = 0 });
+        legend.Add(new LegendItem { LabelText = "train (filled)", MarkerShape = MarkerShape.FilledCircle, MarkerFillColor = Colors.Black, MarkerLineColor = Colors.Black, MarkerSize = 8, LineWidth = 0 });
+        legend.Add(new LegendItem { LabelText = "test (open)", MarkerShape = MarkerShape.OpenCircle, MarkerLineColor = Colors.Black, MarkerLineWidth = 2, MarkerSize = 9, LineWidth = 0 });
 
         if (data.LogFlopsAxis)
         {

@@ -172,9 +172,19 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void A_predictor_set_the_split_cannot_evaluate_keeps_its_place_as_not_available()
+    {
+        var data = SyntheticFigures.Backtest() with { Bars = [new BacktestBar("PC-1..3", 0.002, 0.003), new BacktestBar("ln FLOPs", double.NaN, double.NaN, "no test model has FLOPs")] };
+        var texts = ImageFiles.SvgTexts(ImageFiles.Svg(BacktestComparisonFigure.Render(data, new PlotOptions(Format: PlotFormat.Svg)).Content));
+        Assert.Contains("ln FLOPs (not evaluable)", texts);
+        Assert.Contains("n/a", texts);
+        Assert.Contains("0.003", texts);
+    }
+
+    [Fact]
     public void A_backtest_without_evaluated_rows_is_refused()
     {
-        var data = new BacktestComparisonData("t", [new BacktestBar("ln FLOPs", double.NaN, double.NaN)]);
+        var data = new BacktestComparisonData("t", [new BacktestBar("ln FLOPs", double.NaN, double.NaN), new BacktestBar("ln params", 0, 0, "no test model has parameters")]);
         var ex = Assert.Throws<ObsValidationException>(() => BacktestComparisonFigure.Render(data, new PlotOptions()));
         Assert.Equal("bars", Assert.Single(ex.Violations).Field);
     }

@@ -71,13 +71,10 @@ internal static class PlotMapping
             .Select(p => new CurvePoint(p.Model, string.IsNullOrEmpty(p.Family) ? null : p.Family, axis(p.Capability), transform.Invert(p.Observed), p.InTrain))
             .ToArray();
 
-        // Intervals belong to models (they depend on the whole predictor vector, not only on c + w·x): carry each
-        // model's distance to its bounds along the capability axis, interpolated between models.
-        var widths = fit.Predictions
-            .Where(p => p.HasLower && p.HasUpper)
-            .Select(p => (C: p.Capability, Below: p.Predicted - p.Lower, Above: p.Upper - p.Predicted))
-            .OrderBy(w => w.C)
-            .ToArray();
+        // An interval belongs to a point of the predictor space, not to a capability value: draw the band at the
+        // points of the line through the train models' mean along the law's gradient, where c + w·x takes each value.
+        var intervals = FitMapping.ToDomain(fit.Intervals, law);
+        var path = GradientPath(law, fit.Predictions.Where(p => p.InTrain && p.Predictors.Count == law.Dimension).ToArray());
         var lo = fit.Predictions.Min(p => p.Capability);
         var hi = fit.Predictions.Max(p => p.Capability);
         var pad = Math.Max(1e-9, 0.04 * (hi - lo));
@@ -87,11 +84,11 @@ internal static class PlotMapping
             var c = lo - pad + ((hi - lo + (2 * pad)) * i / (CurveSamples - 1));
             var y = law.ApplyLink(c);
             double? lower = null, upper = null;
-            if (widths.Length > 0)
+            if (intervals is not null && path is not null)
             {
-                var (below, above) = Interpolate(widths, c);
-                lower = Bounded(transform, y - below);
-                upper = Bounded(transform, y + above);
+                var interval = intervals.Interval(path(c));
+                lower = Bounded(transform, interval.Lower);
+                upper = Bounded(transform, interval.Upper);
             }
 
             curve[i] = new CurveSample(axis(c), transform.Invert(y), lower, upper);
@@ -150,7 +147,7 @@ internal static class PlotMapping
     }
 
     public static BacktestComparisonData ToBacktest(string title, IEnumerable<V1.BacktestRow> rows) =>
-        new(title, rows.Where(r => string.IsNullOrEmpty(r.Unavailable)).Select(r => new BacktestBar(r.Predictors, r.TrainMse, r.TestMse)).ToArray());
+        new(title, rows.Select(r => new BacktestBar(r.Predictors, r.TrainMse, r.TestMse, string.IsNullOrEmpty(r.Unavailable) ? null : r.Unavailable)).ToArray());
 
     public static BacktestComparisonData ToBacktest(string title, V1.RenderPlotRequest request)
     {
@@ -162,23 +159,36 @@ internal static class PlotMapping
         return new BacktestComparisonData(title, bars, sweeps);
     }
 
-    private static (double Below, double Above) Interpolate((double C, double Below, double Above)[] w, double c)
+    /// <summary>x(c) = x̄ + (c − c(x̄))·w/|w|², or null when the law has no predictors to move along.</summary>
+    private static Func<double, double[]>? GradientPath(FittedLaw law, V1.Prediction[] train)
     {
-        if (c <= w[0].C)
+        var w = law.Weights;
+        var norm = w.Sum(v => v * v);
+        if (train.Length == 0 || norm <= 0 || !double.IsFinite(norm))
         {
-            return (w[0].Below, w[0].Above);
+            return null;
         }
 
-        for (var i = 1; i < w.Length; i++)
+        var mean = new double[w.Count];
+        foreach (var p in train)
         {
-            if (c <= w[i].C)
+            for (var k = 0; k < mean.Length; k++)
             {
-                var t = (w[i].C - w[i - 1].C) > 0 ? (c - w[i - 1].C) / (w[i].C - w[i - 1].C) : 1;
-                return (w[i - 1].Below + (t * (w[i].Below - w[i - 1].Below)), w[i - 1].Above + (t * (w[i].Above - w[i - 1].Above)));
+                mean[k] += p.Predictors[k] / train.Length;
             }
         }
 
-        return (w[^1].Below, w[^1].Above);
+        var at = law.Capability(mean);
+        return c =>
+        {
+            var x = new double[mean.Length];
+            for (var k = 0; k < x.Length; k++)
+            {
+                x[k] = mean[k] + ((c - at) * w[k] / norm);
+            }
+
+            return x;
+        };
     }
 
     // A min–max target is a share of the way from chance to perfect; its interval cannot leave that range.

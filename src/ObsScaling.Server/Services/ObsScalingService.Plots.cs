@@ -93,8 +93,11 @@ internal sealed partial class ObsScalingService
 
         public WriteOptions? WriteOptions { get; set; }
 
-        public Task WriteAsync(V1.BacktestEvent message)
+        public Task WriteAsync(V1.BacktestEvent message) => WriteAsync(message, CancellationToken.None);
+
+        public Task WriteAsync(V1.BacktestEvent message, CancellationToken cancellationToken)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (message.EventCase == V1.BacktestEvent.EventOneofCase.Result)
             {
                 Result = message.Result;
