@@ -151,7 +151,7 @@ internal static class PlotMapping
 
     public static BacktestComparisonData ToBacktest(string title, V1.RenderPlotRequest request)
     {
-        var bars = request.BacktestBars.Select(b => new BacktestBar(b.Label, b.TrainMse, b.TestMse)).ToArray();
+        var bars = request.BacktestBars.Select(b => new BacktestBar(b.Label, b.TrainMse, b.TestMse, string.IsNullOrEmpty(b.Unavailable) ? null : b.Unavailable)).ToArray();
         var sweeps = request.BacktestSweep
             .GroupBy(p => p.Label, StringComparer.Ordinal)
             .Select(g => new BacktestSweep(g.Key, g.Select(p => (p.HeldOutShare, p.TestMse)).ToArray()))
