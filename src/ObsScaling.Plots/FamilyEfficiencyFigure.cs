@@ -44,7 +44,7 @@ public static class FamilyEfficiencyFigure
         plot.Title(options.Title ?? $"PC-{data.Component} against compute by family: {data.Dataset}");
         plot.XLabel("training FLOPs");
         plot.YLabel($"PC-{data.Component} score");
-        plot.ShowLegend(Edge.Right);
+        FigureStyle.PlaceLegend(plot, options);
         return FigureStyle.Encode(plot, options);
     }
 }

@@ -53,6 +53,23 @@ internal static class FigureStyle
         return plot;
     }
 
+    /// <summary>
+    /// Beside the data on a wide figure; inside its upper-left corner on a narrow one, where a legend beside it would
+    /// leave no room for the data.
+    /// </summary>
+    public static void PlaceLegend(Plot plot, PlotOptions options)
+    {
+        if (options.Width >= 640)
+        {
+            plot.ShowLegend(Edge.Right);
+            return;
+        }
+
+        plot.Legend.FontSize = 10;
+        plot.Legend.BackgroundColor = Colors.White.WithAlpha(0.75);
+        plot.ShowLegend(Alignment.UpperLeft);
+    }
+
     /// <summary>Sets the font again after plottables were added (legend and text items take the font at creation).</summary>
     public static void ApplyFont(Plot plot)
     {

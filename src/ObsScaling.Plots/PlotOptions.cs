@@ -13,7 +13,7 @@ public sealed record PlotOptions(int Width = PlotOptions.DefaultWidth, int Heigh
     public const int DefaultHeight = 600;
 
     // Below this the axis labels and the legend no longer fit; above it a PNG is hundreds of megabytes.
-    public const int MinSide = 200;
+    public const int MinSide = 320;
     public const int MaxSide = 8000;
 
     /// <summary>Throws <see cref="ObsValidationException"/> naming every bad field.</summary>

@@ -77,7 +77,7 @@ public static class ScalingCurveFigure
         }
 
         plot.Legend.ManualItems.AddRange(legend);
-        plot.ShowLegend(Edge.Right);
+        FigureStyle.PlaceLegend(plot, options);
         return FigureStyle.Encode(plot, options);
     }
 

@@ -12,7 +12,7 @@ public sealed class FigureTests
     [Theory]
     [InlineData(900, 600)]
     [InlineData(1234, 567)]
-    [InlineData(200, 200)]
+    [InlineData(320, 320)]
     public void Scaling_curve_png_has_the_requested_size(int width, int height)
     {
         var plot = ScalingCurveFigure.Render(SyntheticFigures.Curve(), new PlotOptions(width, height, PlotFormat.Png));
@@ -154,6 +154,7 @@ public sealed class FigureTests
     [Theory]
     [InlineData(0, 600, "width")]
     [InlineData(900, -1, "height")]
+    [InlineData(319, 600, "width")]
     [InlineData(100000, 600, "width")]
     public void Sizes_outside_the_range_name_the_field(int width, int height, string field)
     {

@@ -54,11 +54,11 @@ public sealed class ExportObsPlot : ObsCmdlet
     [Parameter(ValueFromPipeline = true)]
     public ObsBacktestRow[]? BacktestRow { get; set; }
 
-    /// <summary>Pixels (PNG) or SVG units, 200–8000 (default 900).</summary>
+    /// <summary>Pixels (PNG) or SVG units, 320–8000 (default 900).</summary>
     [Parameter]
     public int Width { get; set; }
 
-    /// <summary>Pixels (PNG) or SVG units, 200–8000 (default 600).</summary>
+    /// <summary>Pixels (PNG) or SVG units, 320–8000 (default 600).</summary>
     [Parameter]
     public int Height { get; set; }
 
