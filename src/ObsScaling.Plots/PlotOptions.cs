@@ -1,0 +1,43 @@
+using System.Globalization;
+using ObsScaling.Core.Domain;
+
+namespace ObsScaling.Plots;
+
+/// <summary>Size, format and optional title of a figure.</summary>
+/// <param name="Width">Pixels (PNG) or SVG user units.</param>
+/// <param name="Height">Pixels (PNG) or SVG user units.</param>
+/// <param name="Title">Replaces the figure's default title when set.</param>
+public sealed record PlotOptions(int Width = PlotOptions.DefaultWidth, int Height = PlotOptions.DefaultHeight, PlotFormat Format = PlotFormat.Png, string? Title = null)
+{
+    public const int DefaultWidth = 900;
+    public const int DefaultHeight = 600;
+
+    // Below this the axis labels and the legend no longer fit; above it a PNG is hundreds of megabytes.
+    public const int MinSide = 320;
+    public const int MaxSide = 8000;
+
+    /// <summary>Throws <see cref="ObsValidationException"/> naming every bad field.</summary>
+    public void Validate()
+    {
+        var v = new List<FieldViolation>();
+        Check(v, "width", Width);
+        Check(v, "height", Height);
+        if (!Enum.IsDefined(Format))
+        {
+            v.Add(new FieldViolation("format", Format.ToString(), "must be PNG or SVG"));
+        }
+
+        if (v.Count > 0)
+        {
+            throw new ObsValidationException(v);
+        }
+    }
+
+    private static void Check(List<FieldViolation> v, string field, int value)
+    {
+        if (value is < MinSide or > MaxSide)
+        {
+            v.Add(new FieldViolation(field, value.ToString(CultureInfo.InvariantCulture), $"must be between {MinSide} and {MaxSide}"));
+        }
+    }
+}
