@@ -17,7 +17,7 @@ internal static class ResultFixtures
     public const string Tidy = "tidy.csv";
     public const string TidyBad = "tidy_bad.csv";
     public const string TidyMetadata = "tidy_metadata.csv";
-    public const string FamilyRules = "family_rules.txt";
+    public const string RulesFile = "family_rules.txt";
 
     public static string Text(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Import", "Fixtures", name));
 

@@ -37,7 +37,7 @@ public sealed class FamilyRules
         (@"(?:^|/)yi-1\.5", "Yi-1.5"),
         (@"(?:^|/)yi-.*200k", "Yi-200K"),
         (@"(?:^|/)yi-", "Yi"),
-        (@"gemma-2", "Gemma-2"),
+        (@"gemma-?2-", "Gemma-2"),
         (@"gemma", "Gemma"),
         (@"jamba", "Jamba"),
         (@"falcon", "Falcon"),

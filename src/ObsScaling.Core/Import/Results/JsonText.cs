@@ -77,10 +77,11 @@ internal sealed class JsonText
         var column = 1;
         for (var i = _lineStarts[line]; i < offset; i++)
         {
-            // Count characters, not bytes: skip UTF-8 continuation bytes.
+            // Count UTF-16 code units, as .NET strings and most editors do: skip UTF-8 continuation bytes, and count
+            // a 4-byte sequence (outside the BMP, e.g. the leaderboard's emoji) as a surrogate pair.
             if ((_bytes[i] & 0xC0) != 0x80)
             {
-                column++;
+                column += _bytes[i] >= 0xF0 ? 2 : 1;
             }
         }
 
