@@ -131,4 +131,15 @@ public class LmEvalImportTests
         Assert.Equal($"{V2Json}:1:1", v.Field);
         Assert.Contains("expected one JSON object", v.Description, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Allowing_missing_tasks_leaves_a_gap_but_a_missing_key_still_fails()
+    {
+        var options = new ImportOptions { Format = ResultFormat.LmEvalHarness, Metrics = [.. Selection, MetricSelection.Parse("hellaswag=acc_norm,none")] };
+        Assert.Single(Fails(options, Llama2).Violations);
+        var set = ResultImporter.Import([Source(Llama2)], null, options with { AllowMissingTasks = true });
+        Assert.True(double.IsNaN(set[0].Score("hellaswag")));
+        Assert.True(set.Metrics.ContainsKey("hellaswag"));
+        Assert.Single(Fails(options with { AllowMissingTasks = true }, MistralOld).Violations); // gsm8k is there, without flexible-extract
+    }
 }

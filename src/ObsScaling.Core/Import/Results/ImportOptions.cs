@@ -8,6 +8,12 @@ public sealed record ImportOptions
     /// <summary>lm-evaluation-harness: one entry per benchmark to import (required for that format).</summary>
     public IReadOnlyList<MetricSelection> Metrics { get; init; } = [];
 
+    /// <summary>
+    /// lm-evaluation-harness: a selected task absent from every file of a model means "not evaluated" (a gap the
+    /// imputation fills) instead of an error. A task that is present but lacks the selected key is always an error.
+    /// </summary>
+    public bool AllowMissingTasks { get; init; }
+
     /// <summary>Open LLM Leaderboard v2: raw or normalised columns (required for that format).</summary>
     public ScoreScale Scale { get; init; }
 

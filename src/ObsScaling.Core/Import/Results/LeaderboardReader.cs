@@ -89,7 +89,7 @@ internal static partial class LeaderboardReader
                     continue;
                 }
 
-                row.Scores[c.Metric] = (c.Percent ? v / 100 : v, cell!.At);
+                row.Scores[c.Metric] = (c.Percent ? Fraction(cell!.Text, v) : v, cell!.At);
             }
 
             rows.Add(row);
@@ -109,6 +109,15 @@ internal static partial class LeaderboardReader
             ? V2.Select(c => (c.Column + " Raw", c.Metric, PaperMetrics.Describe(c.Metric), false)).ToList()
             : V2.Select(c => (c.Column, c.Column, new MetricInfo(c.Column, 0, 100, 0), false)).ToList();
     }
+
+    /// <summary>
+    /// Percent to fraction in decimal, so that "54.27" becomes the double nearest 0.5427 (54.27 / 100 in binary
+    /// floating point is 0.5427000000000001).
+    /// </summary>
+    private static double Fraction(string text, double percent) =>
+        decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? (double)(d / 100m)
+            : percent / 100;
 
     /// <summary>Some exports write the model as Hugging Face links (model, then details): keep the first link's text.</summary>
     private static string StripHtml(string text)

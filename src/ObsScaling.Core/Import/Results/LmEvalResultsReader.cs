@@ -55,7 +55,7 @@ internal static class LmEvalResultsReader
             if (results[m.Task] is not { } task)
             {
                 row.Missing.Add((m.Name, new FieldViolation(json.Locate(results).ToString(), m.Task,
-                    $"task '{m.Task}' is not in \"results\"; the file has: {List(results.Properties!.Select(p => p.Key))}")));
+                    $"task '{m.Task}' is not in \"results\"; the file has: {List(results.Properties!.Select(p => p.Key))} (allow missing tasks to import it as not evaluated)"), true));
                 continue;
             }
 
@@ -68,7 +68,7 @@ internal static class LmEvalResultsReader
             if (task[m.Key] is not { } value)
             {
                 var keys = task.Properties!.Select(p => p.Key).Where(k => k != "alias" && !k.Contains("_stderr,", StringComparison.Ordinal));
-                row.Missing.Add((m.Name, new FieldViolation(json.Locate(task).ToString(), m.Key, $"task '{m.Task}' has no score '{m.Key}'; it has: {List(keys)}")));
+                row.Missing.Add((m.Name, new FieldViolation(json.Locate(task).ToString(), m.Key, $"task '{m.Task}' has no score '{m.Key}'; it has: {List(keys)}"), false));
                 continue;
             }
 

@@ -135,7 +135,8 @@ internal static partial class ModelMetadataReader
             return null;
         }
 
-        return value * (multiplier ?? 1) / Target[kind];
+        // Scale by the ratio of units, so that a value already in the target unit (params_b, flops_e21) stays exact.
+        return value * ((multiplier ?? 1) / Target[kind]);
     }
 
     /// <summary>Which size a header gives and in what unit: "params_b", "Model Size (B)", "tokens", "params_unit".</summary>

@@ -51,9 +51,9 @@ public static class ResultImporter
         // A benchmark missing from one harness file is fine when another file of the same model has it.
         foreach (var row in rows.Where(r => r.Missing.Count > 0))
         {
-            foreach (var (metric, problem) in row.Missing)
+            foreach (var (metric, problem, taskAbsent) in row.Missing)
             {
-                if (!rows.Any(r => r.Model == row.Model && r.Scores.ContainsKey(metric)))
+                if (!(taskAbsent && options.AllowMissingTasks) && !rows.Any(r => r.Model == row.Model && r.Scores.ContainsKey(metric)))
                 {
                     problems.Add(problem.Field, problem.Value, problem.Description);
                 }

@@ -31,7 +31,7 @@ internal sealed class ResultRow(string model, SourceLocation at)
     /// Benchmarks this row's file lacks, with the error to report if no other file of the same model has them
     /// (one model's benchmarks may come from several harness runs).
     /// </summary>
-    public List<(string Metric, FieldViolation Problem)> Missing { get; } = [];
+    public List<(string Metric, FieldViolation Problem, bool TaskAbsent)> Missing { get; } = [];
 
     /// <summary>How errors name the row: model, revision and precision, then file and line.</summary>
     public string Describe() =>
