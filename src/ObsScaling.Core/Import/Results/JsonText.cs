@@ -94,36 +94,36 @@ internal sealed class JsonText
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
-            {
-                var props = new List<KeyValuePair<string, JsonNode>>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var name = reader.GetString() ?? "";
-                    reader.Read();
-                    props.Add(new(name, ReadValue(ref reader)));
-                }
+                    var props = new List<KeyValuePair<string, JsonNode>>();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                    {
+                        var name = reader.GetString() ?? "";
+                        reader.Read();
+                        props.Add(new(name, ReadValue(ref reader)));
+                    }
 
-                return new JsonNode(JsonValueKind.Object, offset) { Properties = props, Raw = "{…}" };
-            }
+                    return new JsonNode(JsonValueKind.Object, offset) { Properties = props, Raw = "{…}" };
+                }
 
             case JsonTokenType.StartArray:
-            {
-                var items = new List<JsonNode>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    items.Add(ReadValue(ref reader));
+                    var items = new List<JsonNode>();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        items.Add(ReadValue(ref reader));
+                    }
+
+                    return new JsonNode(JsonValueKind.Array, offset) { Items = items, Raw = "[…]" };
                 }
 
-                return new JsonNode(JsonValueKind.Array, offset) { Items = items, Raw = "[…]" };
-            }
-
             case JsonTokenType.String:
-            {
-                var s = reader.GetString() ?? "";
-                var raw = Encoding.UTF8.GetString(_bytes, (int)offset, (int)(reader.BytesConsumed - offset));
-                // A masked NaN/Infinity: report it as written.
-                return new JsonNode(JsonValueKind.String, offset) { String = s, Raw = raw.StartsWith('"') ? s : raw };
-            }
+                {
+                    var s = reader.GetString() ?? "";
+                    var raw = Encoding.UTF8.GetString(_bytes, (int)offset, (int)(reader.BytesConsumed - offset));
+                    // A masked NaN/Infinity: report it as written.
+                    return new JsonNode(JsonValueKind.String, offset) { String = s, Raw = raw.StartsWith('"') ? s : raw };
+                }
 
             case JsonTokenType.Number:
                 return new JsonNode(JsonValueKind.Number, offset)

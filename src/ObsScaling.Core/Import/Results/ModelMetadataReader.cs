@@ -20,11 +20,21 @@ internal static partial class ModelMetadataReader
 
     private static readonly Dictionary<string, Kind> Bases = new(StringComparer.Ordinal)
     {
-        ["params"] = Kind.Parameters, ["parameters"] = Kind.Parameters, ["n params"] = Kind.Parameters, ["num params"] = Kind.Parameters,
-        ["model size"] = Kind.Parameters, ["size"] = Kind.Parameters,
-        ["tokens"] = Kind.Tokens, ["training tokens"] = Kind.Tokens, ["n tokens"] = Kind.Tokens, ["data"] = Kind.Tokens,
-        ["pretraining data size"] = Kind.Tokens, ["data size"] = Kind.Tokens,
-        ["flops"] = Kind.Flops, ["training flops"] = Kind.Flops, ["compute"] = Kind.Flops,
+        ["params"] = Kind.Parameters,
+        ["parameters"] = Kind.Parameters,
+        ["n params"] = Kind.Parameters,
+        ["num params"] = Kind.Parameters,
+        ["model size"] = Kind.Parameters,
+        ["size"] = Kind.Parameters,
+        ["tokens"] = Kind.Tokens,
+        ["training tokens"] = Kind.Tokens,
+        ["n tokens"] = Kind.Tokens,
+        ["data"] = Kind.Tokens,
+        ["pretraining data size"] = Kind.Tokens,
+        ["data size"] = Kind.Tokens,
+        ["flops"] = Kind.Flops,
+        ["training flops"] = Kind.Flops,
+        ["compute"] = Kind.Flops,
     };
 
     // The paper's units: parameters in billions, tokens in trillions, FLOPs in 1e21.
