@@ -27,6 +27,7 @@
         'Select-ObsSubset'
         'New-ObsSyntheticZoo'
         'Export-ObsPlot'
+        'Import-ObsResult'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,17 @@
+namespace ObsScaling.Core.Import.Results;
+
+/// <summary>The file layouts <see cref="ResultImporter"/> reads.</summary>
+public enum ResultFormat
+{
+    /// <summary>EleutherAI lm-evaluation-harness v0.4 <c>results*.json</c>, one model per file.</summary>
+    LmEvalHarness,
+
+    /// <summary>Open LLM Leaderboard v1 <c>contents</c> export (CSV or JSON records); scores in percent.</summary>
+    OpenLlmLeaderboardV1,
+
+    /// <summary>Open LLM Leaderboard v2 <c>contents</c> export (CSV or JSON records); raw and normalised columns.</summary>
+    OpenLlmLeaderboardV2,
+
+    /// <summary>A long CSV: <c>model, benchmark, value[, stderr]</c>, one row per score.</summary>
+    TidyCsv,
+}
