@@ -26,6 +26,9 @@
         'Invoke-ObsBacktest'
         'Select-ObsSubset'
         'New-ObsSyntheticZoo'
+        'New-ObsPreregistration'
+        'Get-ObsPreregistration'
+        'Complete-ObsPreregistration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
