@@ -9,7 +9,8 @@ namespace ObsScaling.Server.Storage;
 /// The preregistration ledger's tables in the server's SQLite file. Entries are append-only: triggers abort any
 /// UPDATE or DELETE of a recorded entry or of a score, so not even a bug in this server (or a hand-run SQL
 /// statement) can rewrite a forecast after the fact. A score is a row of its own, inserted once; a second
-/// score of the same entry is ignored, so the first one is final.
+/// score of the same entry is ignored, so the first one is final. INSERT OR REPLACE is caught too: SQLite's
+/// REPLACE deletes without firing delete triggers, so a BEFORE INSERT trigger refuses an existing key.
 /// </summary>
 internal sealed class LedgerStore
 {
@@ -45,6 +46,9 @@ internal sealed class LedgerStore
                 body BLOB NOT NULL,
                 PRIMARY KEY (ledger_id, id),
                 UNIQUE (ledger_id, seq));
+            CREATE TRIGGER IF NOT EXISTS preregistrations_no_replace BEFORE INSERT ON preregistrations
+                WHEN EXISTS (SELECT 1 FROM preregistrations WHERE ledger_id = NEW.ledger_id AND id = NEW.id)
+                BEGIN SELECT RAISE(ABORT, 'preregistrations are immutable: an entry cannot be replaced'); END;
             CREATE TRIGGER IF NOT EXISTS preregistrations_no_update BEFORE UPDATE ON preregistrations
                 BEGIN SELECT RAISE(ABORT, 'preregistrations are immutable: an entry cannot be updated'); END;
             CREATE TRIGGER IF NOT EXISTS preregistrations_no_delete BEFORE DELETE ON preregistrations
@@ -57,6 +61,9 @@ internal sealed class LedgerStore
                 body BLOB NOT NULL,
                 PRIMARY KEY (ledger_id, entry_id),
                 FOREIGN KEY (ledger_id, entry_id) REFERENCES preregistrations(ledger_id, id));
+            CREATE TRIGGER IF NOT EXISTS preregistration_scores_no_replace BEFORE INSERT ON preregistration_scores
+                WHEN EXISTS (SELECT 1 FROM preregistration_scores WHERE ledger_id = NEW.ledger_id AND entry_id = NEW.entry_id)
+                BEGIN SELECT RAISE(ABORT, 'preregistration scores are final: a score cannot be replaced'); END;
             CREATE TRIGGER IF NOT EXISTS preregistration_scores_no_update BEFORE UPDATE ON preregistration_scores
                 BEGIN SELECT RAISE(ABORT, 'preregistration scores are final: a score cannot be updated'); END;
             CREATE TRIGGER IF NOT EXISTS preregistration_scores_no_delete BEFORE DELETE ON preregistration_scores
@@ -131,8 +138,9 @@ internal sealed class LedgerStore
         using var cmd = c.CreateCommand();
         cmd.Transaction = tx;
 
-        // DO NOTHING on a conflict: the stored score stays (and the no-update trigger is never reached).
-        cmd.CommandText = "INSERT INTO preregistration_scores(ledger_id, entry_id, score_time, observed_raw, body) VALUES ($l, $e, $t, $o, $body) ON CONFLICT(ledger_id, entry_id) DO NOTHING";
+        // An entry that has a score is skipped (its first score stays); the no-replace trigger would abort the
+        // whole transaction instead, and INSERT OR REPLACE would slip past delete triggers.
+        cmd.CommandText = "INSERT INTO preregistration_scores(ledger_id, entry_id, score_time, observed_raw, body) SELECT $l, $e, $t, $o, $body WHERE NOT EXISTS (SELECT 1 FROM preregistration_scores WHERE ledger_id = $l AND entry_id = $e)";
         cmd.Parameters.AddWithValue("$l", ledger);
         var pe = cmd.Parameters.Add("$e", SqliteType.Text);
         var pt = cmd.Parameters.Add("$t", SqliteType.Text);
