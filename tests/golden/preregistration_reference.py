@@ -14,7 +14,8 @@ For each leaderboard-v2 task of the paper (App. C.3: bbh, gpqa, math_hard) this 
         yhat +- t_{n-m}(0.95) * sqrt(g' C g + s^2),   C = s^2 (J'J)^-1,   s^2 = SSE / (n - m);
   4. scores each forecast against the model's leaderboard-v2 value (error = predicted - observed, raw scale;
      inside = observed in [lower, upper]) and reports coverage, MAE and RMSE;
-  5. writes the SHA-256 of the fitted data's canonical text (docs/ledger.md) with the spec string
+  5. reads the CSVs with float_precision="round_trip" (pandas' default fast parser is off by an ulp on some
+     17-digit values, which the hash would see), and writes the SHA-256 of the fitted data's canonical text (docs/ledger.md) with the spec string
      "python-reference", so the C# encoding can be checked byte for byte.
 Helpers (imputation, PCA sign rule, tight least squares) come from make_golden.py, the project's from-scratch
 Python implementation; nothing is taken from the C# code.
@@ -68,8 +69,8 @@ def canonical_text(rows, columns, spec):
 
 def main():
     data = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "shared", "data", "obsscaling")
-    base = pd.read_csv(os.path.join(data, "base_llm_benchmark_eval.csv"))
-    lb = pd.read_csv(os.path.join(data, "base_llm_leaderboard_v2_eval.csv"))
+    base = pd.read_csv(os.path.join(data, "base_llm_benchmark_eval.csv"), float_precision="round_trip")
+    lb = pd.read_csv(os.path.join(data, "base_llm_leaderboard_v2_eval.csv"), float_precision="round_trip")
     joined = base.merge(lb, on="Model", how="inner")
     fit_df = joined[joined["Model Family"].isin(g.EVAL_WITH_FLOPS_FAMILIES) & ~joined["Model"].isin(g.PREREGISTERED)].reset_index(drop=True)
     prereg = base[base["Model"].isin(g.PREREGISTERED)].set_index("Model").loc[g.PREREGISTERED].reset_index()
