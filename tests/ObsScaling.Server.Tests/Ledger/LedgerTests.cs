@@ -292,6 +292,19 @@ public class LedgerTests
         await Rpc.NotFoundAsync(() => c.GetPreregistrationAsync(new V1.GetPreregistrationRequest { Name = "ledgers/bad/entries/p-1" }).ResponseAsync, "Preregistration", "ledgers/bad/entries/p-1");
     }
 
+    [Fact]
+    public async Task A_fit_whose_dataset_changed_since_cannot_record_forecasts()
+    {
+        await using var server = await ServerHandle.InMemoryAsync();
+        var setup = new LedgerSetup();
+        await setup.PrepareAsync(server.Client);
+
+        // Three models cannot support the law, so the automatic refit fails and the stored fit stays on the old data.
+        await Uploads.ImportAsync(server.Client, LedgerSetup.Known, new Core.Domain.ModelSet(setup.KnownModels.Models.Take(3), setup.KnownModels.OrderedMetrics()), V1.ImportMode.Replace);
+        var description = await Rpc.PreconditionAsync(() => server.Client.CreatePreregistrationsAsync(LedgerSetup.FromUpcoming("stale", [setup.UpcomingModels[0].Name])).ResponseAsync, "fit", LedgerSetup.FitName);
+        Assert.Contains("refit", description, StringComparison.Ordinal);
+    }
+
     internal static async Task<List<V1.ForecastResult>> ForecastAsync(V1.ObsScaling.ObsScalingClient client, string fit, IEnumerable<V1.ForecastInput> inputs)
     {
         using var call = client.Forecast();
