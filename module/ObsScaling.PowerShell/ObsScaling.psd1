@@ -28,6 +28,9 @@
         'New-ObsSyntheticZoo'
         'Export-ObsPlot'
         'Import-ObsResult'
+        'New-ObsPreregistration'
+        'Get-ObsPreregistration'
+        'Complete-ObsPreregistration'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -57,6 +57,7 @@ public static class ObsScalingServer
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         builder.Services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DatabasePath));
+        builder.Services.AddSingleton<LedgerStore>();
         builder.Services.AddSingleton<FitWatchHub>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         configure?.Invoke(builder);
@@ -68,6 +69,7 @@ public static class ObsScalingServer
 
         // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
         _ = app.Services.GetRequiredService<SqliteStore>();
+        _ = app.Services.GetRequiredService<LedgerStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var address in BoundAddresses(app))

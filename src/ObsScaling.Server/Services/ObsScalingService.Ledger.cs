@@ -1,0 +1,407 @@
+using System.Globalization;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+using ObsScaling.Core.Domain;
+using ObsScaling.Core.Ledger;
+using ObsScaling.Server.Errors;
+using ObsScaling.Server.Mapping;
+using ObsScaling.Server.Storage;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Services;
+
+/// <summary>The preregistration ledger: immutable forecasts recorded before a model is evaluated, scored later.</summary>
+internal sealed partial class ObsScalingService
+{
+    public override Task<V1.CreatePreregistrationsResponse> CreatePreregistrations(V1.CreatePreregistrationsRequest request, ServerCallContext context)
+    {
+        var ledger = ResourceName.ParseLedger("parent", request.Parent);
+        var (datasetId, fitId) = ResourceName.ParseFit("fit", request.Fit);
+        context.UserState["dataset"] = datasetId;
+        ValidateCreate(request);
+        var fit = store.GetFit(datasetId, fitId) ?? throw new ResourceNotFoundException("Fit", request.Fit);
+        if (request.HasLevel && (fit.Intervals is null || fit.Intervals.Method == V1.IntervalMethod.Unspecified))
+        {
+            throw new ObsValidationException("level", R(request.Level), $"{request.Fit} has no forecast intervals (fit it with spec.intervals set)");
+        }
+
+        var (dataset, models) = store.LoadDataset(datasetId);
+        if (dataset.Etag != fit.DatasetEtag)
+        {
+            throw new ObsPreconditionException("fit", request.Fit, $"the dataset changed since the fit (fitted on etag {fit.DatasetEtag}, now {dataset.Etag}); refit before recording forecasts");
+        }
+
+        var (dataHash, dataRows) = FittedDataHash(fit, models);
+        var forecastFit = fit;
+        if (request.HasLevel)
+        {
+            forecastFit = fit.Clone();
+            forecastFit.Intervals.Level = request.Level;
+        }
+
+        var forecaster = ForecastModel.From(forecastFit);
+        var inputs = new List<(V1.PreregistrationInput Input, Func<string, string> Rename)>();
+        for (var i = 0; i < request.Inputs.Count; i++)
+        {
+            inputs.Add((request.Inputs[i], f => f));
+        }
+
+        if (request.Models.Count > 0)
+        {
+            var sourceId = ResourceName.ParseDataset("source_dataset", request.SourceDataset);
+            var (_, source) = store.LoadDataset(sourceId);
+            for (var j = 0; j < request.Models.Count; j++)
+            {
+                var field = $"models[{j}]";
+                if (!source.TryGet(request.Models[j], out var record))
+                {
+                    throw new ObsValidationException(field, request.Models[j], $"not a model of {ResourceName.Dataset(sourceId)}");
+                }
+
+                var seq = inputs.Count;
+                inputs.Add((FromRecord(record, fit, field), f => f.Replace($"inputs[{seq}]", field, StringComparison.Ordinal)));
+            }
+        }
+
+        var now = Timestamp.FromDateTime(DateTime.UtcNow);
+        var entries = new List<V1.Preregistration>(inputs.Count);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var (input, rename) = inputs[i];
+            var seq = i;
+            var result = FieldPaths.Run(() => forecaster.Predict(ToForecastInput(input), seq), rename);
+            var entry = new V1.Preregistration
+            {
+                Name = ResourceName.LedgerEntry(ledger, "p-" + Guid.NewGuid().ToString("N")[..12]),
+                CreateTime = now,
+                Fit = fit.Name,
+                DatasetRevision = fit.DatasetRevision,
+                DatasetEtag = fit.DatasetEtag,
+                DataHash = dataHash,
+                DataRows = dataRows,
+                Spec = fit.Spec,
+                Law = fit.Law,
+                IntervalMethod = fit.Intervals?.Method ?? V1.IntervalMethod.Unspecified,
+                IntervalResamples = fit.Intervals is { } e && e.ParameterCount > 0 ? e.Parameters.Count / e.ParameterCount : 0,
+                Target = fit.Spec.Target,
+                Input = input,
+                Predicted = result.Predicted,
+                PredictedRaw = result.PredictedRaw,
+                Note = request.Note,
+            };
+            entry.Predictors.AddRange(result.Predictors);
+            if (result.HasLower && result.HasUpper)
+            {
+                entry.Lower = result.Lower;
+                entry.Upper = result.Upper;
+                entry.LowerRaw = result.LowerRaw;
+                entry.UpperRaw = result.UpperRaw;
+                entry.Level = forecastFit.Intervals.Level;
+            }
+
+            // Recording a forecast for a model whose value is already known is allowed (a late entry, or a check
+            // of the machinery) but flagged, so that a ledger never passes it off as made in advance.
+            if (models.TryGet(input.Model, out var known) && known.Score(fit.Spec.Target) is var observed && double.IsFinite(observed))
+            {
+                entry.AlreadyObserved = true;
+                entry.AlreadyObservedRaw = observed;
+            }
+
+            entries.Add(entry);
+        }
+
+        Ledger(context).Add(ledger, entries);
+        var response = new V1.CreatePreregistrationsResponse();
+        response.Entries.AddRange(entries);
+        return Task.FromResult(response);
+    }
+
+    public override Task<V1.Preregistration> GetPreregistration(V1.GetPreregistrationRequest request, ServerCallContext context)
+    {
+        var (ledger, entry) = ResourceName.ParseLedgerEntry("name", request.Name);
+        return Task.FromResult(Ledger(context).Get(ledger, entry) ?? throw new ResourceNotFoundException("Preregistration", request.Name));
+    }
+
+    public override Task<V1.ListPreregistrationsResponse> ListPreregistrations(V1.ListPreregistrationsRequest request, ServerCallContext context)
+    {
+        var ledger = ResourceName.ParseLedger("parent", request.Parent);
+        var all = ExistingLedger(context, ledger);
+        var selected = request.State switch
+        {
+            V1.PreregistrationState.Scored => all.Where(e => e.Score is not null).ToList(),
+            V1.PreregistrationState.Unscored => all.Where(e => e.Score is null).ToList(),
+            _ => all,
+        };
+        var collection = $"entries/{ledger}/{request.State}";
+        var (offset, limit) = PageToken.Parse(collection, request.PageSize, request.PageToken);
+        var page = selected.Skip(offset).Take(limit).ToList();
+        var response = new V1.ListPreregistrationsResponse
+        {
+            TotalSize = selected.Count,
+            NextPageToken = PageToken.Next(collection, offset, page.Count, selected.Count),
+            Summary = Summary(selected),
+        };
+        response.Entries.AddRange(page);
+        return Task.FromResult(response);
+    }
+
+    public override Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
+    {
+        var ledger = ResourceName.ParseLedger("parent", request.Parent);
+        var hasDataset = !string.IsNullOrEmpty(request.Dataset);
+        if (hasDataset == (request.Observed.Count > 0))
+        {
+            throw new ObsValidationException(hasDataset ? "observed" : "dataset", hasDataset ? $"{request.Observed.Count} value(s)" : "", "give either a dataset holding the observed scores or observed values, exactly one of them");
+        }
+
+        var violations = new List<FieldViolation>();
+        for (var i = 0; i < request.Observed.Count; i++)
+        {
+            var o = request.Observed[i];
+            if (string.IsNullOrWhiteSpace(o.Model))
+            {
+                violations.Add(new FieldViolation($"observed[{i}].model", o.Model, "required: the model observed"));
+            }
+
+            if (!double.IsFinite(o.Value))
+            {
+                violations.Add(new FieldViolation($"observed[{i}].value", R(o.Value), "must be finite"));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new ObsValidationException(violations);
+        }
+
+        var all = ExistingLedger(context, ledger);
+        var selected = all;
+        if (request.Entries.Count > 0)
+        {
+            var byId = all.ToDictionary(e => LedgerStore.EntryId(e.Name), StringComparer.Ordinal);
+            selected = [];
+            for (var i = 0; i < request.Entries.Count; i++)
+            {
+                var id = request.Entries[i].Contains('/', StringComparison.Ordinal) ? ResourceName.ParseLedgerEntry($"entries[{i}]", request.Entries[i]) : (ledger, request.Entries[i]);
+                if (id.Item1 != ledger || !byId.TryGetValue(id.Item2, out var e))
+                {
+                    throw new ObsValidationException($"entries[{i}]", request.Entries[i], $"not an entry of {ResourceName.Ledger(ledger)}");
+                }
+
+                selected.Add(e);
+            }
+        }
+
+        Func<V1.Preregistration, double?> observe;
+        string source;
+        if (hasDataset)
+        {
+            var sourceId = ResourceName.ParseDataset("dataset", request.Dataset);
+            context.UserState["dataset"] = sourceId;
+            var (ds, models) = store.LoadDataset(sourceId);
+            source = $"{ds.Name}@{ds.Etag}";
+            observe = e => models.TryGet(e.Input.Model, out var m) && m.Score(e.Target) is var v && double.IsFinite(v) ? v : null;
+        }
+        else
+        {
+            source = "explicit";
+            var given = request.Observed.ToList();
+            observe = e => given.LastOrDefault(o => o.Model == e.Input.Model && (o.Metric.Length == 0 || o.Metric == e.Target))?.Value;
+        }
+
+        var now = Timestamp.FromDateTime(DateTime.UtcNow);
+        var response = new V1.ScorePreregistrationsResponse();
+        var scores = new List<(string Entry, V1.PreregistrationScore Score)>();
+        foreach (var e in selected)
+        {
+            if (e.Score is not null)
+            {
+                response.AlreadyScored.Add(e);
+                continue;
+            }
+
+            if (observe(e) is not { } observed)
+            {
+                response.Unobserved.Add(e.Name);
+                continue;
+            }
+
+            scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now)));
+        }
+
+        var inserted = Ledger(context).Score(ledger, scores);
+        foreach (var (id, _) in scores)
+        {
+            // Another caller may have scored the entry between the read and this write: its score was kept.
+            var stored = Ledger(context).Get(ledger, id)!;
+            (inserted.Contains(id) ? response.Scored : response.AlreadyScored).Add(stored);
+        }
+
+        response.Summary = Summary(Ledger(context).All(ledger));
+        return Task.FromResult(response);
+    }
+
+    private static void ValidateCreate(V1.CreatePreregistrationsRequest request)
+    {
+        var violations = new List<FieldViolation>();
+        if (request.Inputs.Count == 0 && request.Models.Count == 0)
+        {
+            violations.Add(new FieldViolation("inputs", "", "give at least one model to forecast (inputs, or models of source_dataset)"));
+        }
+
+        if (request.Models.Count > 0 && string.IsNullOrEmpty(request.SourceDataset))
+        {
+            violations.Add(new FieldViolation("source_dataset", "", "required with models: the dataset holding their scores"));
+        }
+
+        if (request.HasLevel && !(request.Level > 0 && request.Level < 1))
+        {
+            violations.Add(new FieldViolation("level", R(request.Level), "must lie strictly between 0 and 1 (e.g. 0.9)"));
+        }
+
+        for (var i = 0; i < request.Inputs.Count; i++)
+        {
+            var input = request.Inputs[i];
+            if (string.IsNullOrWhiteSpace(input.Model))
+            {
+                violations.Add(new FieldViolation($"inputs[{i}].model", input.Model, "required: the model's name"));
+            }
+
+            var given = (input.Scores.Count > 0 ? 1 : 0) + (input.Coordinates.Count > 0 ? 1 : 0) + (input.HasFlopsE21 ? 1 : 0) + (input.HasParametersB ? 1 : 0);
+            if (given != 1)
+            {
+                violations.Add(new FieldViolation($"inputs[{i}]", input.Model, "set exactly one of scores, coordinates, flops_e21, parameters_b"));
+            }
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new ObsValidationException(violations);
+        }
+    }
+
+    /// <summary>The hash of the rows the law was trained on, in the columns the fit read (see <see cref="FitDataHash"/>).</summary>
+    private static (string Hash, int Rows) FittedDataHash(V1.Fit fit, ModelSet models)
+    {
+        var train = fit.Predictions.Where(p => p.InTrain).Select(p => p.Model).ToHashSet(StringComparer.Ordinal);
+        var rows = models.Models.Where(m => train.Contains(m.Name)).ToList();
+        var columns = new List<string> { fit.Spec.Target };
+        columns.AddRange(fit.Space?.Metrics ?? []);
+        columns.AddRange(fit.Spec.Predictors?.Metrics ?? []);
+        return (FitDataHash.Compute(rows, columns, JsonFormatter.Default.Format(fit.Spec)), rows.Count);
+    }
+
+    /// <summary>A dataset's model as a forecast input: the scores a PC or benchmark law reads, or its compute.</summary>
+    private static V1.PreregistrationInput FromRecord(ModelRecord record, V1.Fit fit, string field)
+    {
+        var input = new V1.PreregistrationInput { Model = record.Name, Family = record.Family ?? "" };
+        switch (fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified)
+        {
+            case V1.PredictorKind.LogFlops:
+                input.FlopsE21 = record.FlopsE21 ?? throw new ObsValidationException(field, record.Name, "the model has no FLOPs, which this ln-FLOPs law needs");
+                break;
+            case V1.PredictorKind.LogParameters:
+                input.ParametersB = record.ParametersB ?? throw new ObsValidationException(field, record.Name, "the model has no parameter count, which this ln-params law needs");
+                break;
+            default:
+                var read = fit.Spec.Predictors?.Kind == V1.PredictorKind.Metrics ? fit.Spec.Predictors.Metrics : fit.Space?.Metrics;
+                foreach (var metric in read ?? [])
+                {
+                    if (record.Scores.TryGetValue(metric, out var v) && double.IsFinite(v))
+                    {
+                        input.Scores[metric] = v;
+                    }
+                }
+
+                if (input.Scores.Count == 0)
+                {
+                    throw new ObsValidationException(field, record.Name, $"the model has none of the law's metrics ({string.Join(", ", read ?? [])})");
+                }
+
+                break;
+        }
+
+        return input;
+    }
+
+    private static V1.ForecastInput ToForecastInput(V1.PreregistrationInput input)
+    {
+        var f = new V1.ForecastInput { Model = input.Model, Family = input.Family };
+        if (input.Scores.Count > 0)
+        {
+            f.Scores = new V1.MetricScores { Values = { input.Scores } };
+        }
+        else if (input.Coordinates.Count > 0)
+        {
+            f.Coordinates = new V1.Coordinates { Values = { input.Coordinates } };
+        }
+        else if (input.HasFlopsE21)
+        {
+            f.FlopsE21 = input.FlopsE21;
+        }
+        else
+        {
+            f.ParametersB = input.ParametersB;
+        }
+
+        return f;
+    }
+
+    private static V1.PreregistrationScore ScoreOf(V1.Preregistration e, double observedRaw, string source, Timestamp now)
+    {
+        var transform = FitMapping.ToTransform(e.Spec);
+        var observed = transform.Apply(observedRaw);
+        var s = ForecastScore.Of(e.PredictedRaw, e.HasLowerRaw ? e.LowerRaw : null, e.HasUpperRaw ? e.UpperRaw : null, observedRaw);
+        var score = new V1.PreregistrationScore
+        {
+            ObservedRaw = observedRaw,
+            Observed = observed,
+            ErrorRaw = s.Error,
+            AbsoluteErrorRaw = s.AbsoluteError,
+            Error = e.Predicted - observed,
+            ScoreTime = now,
+            Source = source,
+        };
+        if (s.Inside is { } inside)
+        {
+            score.Inside = inside;
+        }
+
+        return score;
+    }
+
+    private static V1.LedgerSummary Summary(IReadOnlyList<V1.Preregistration> entries)
+    {
+        var s = LedgerSummary.Of(entries.Count, entries.Where(e => e.Score is not null).Select(e => new ForecastScore(e.Score.ObservedRaw, e.Score.ErrorRaw, e.Score.AbsoluteErrorRaw, e.Score.HasInside ? e.Score.Inside : null)));
+        var summary = new V1.LedgerSummary { Entries = s.Entries, Scored = s.Scored, WithInterval = s.WithInterval, Inside = s.Inside };
+        if (s.Coverage is { } c)
+        {
+            summary.Coverage = c;
+        }
+
+        if (s.MeanAbsoluteError is { } mae)
+        {
+            summary.MeanAbsoluteError = mae;
+        }
+
+        if (s.RootMeanSquareError is { } rmse)
+        {
+            summary.RootMeanSquareError = rmse;
+        }
+
+        return summary;
+    }
+
+    private static List<V1.Preregistration> ExistingLedger(ServerCallContext context, string ledger)
+    {
+        var all = Ledger(context).All(ledger);
+        return all.Count == 0 ? throw new ResourceNotFoundException("Ledger", ResourceName.Ledger(ledger)) : all.ToList();
+    }
+
+    // Resolved per call rather than through the constructor, so the ledger stays a self-contained addition.
+    private static LedgerStore Ledger(ServerCallContext context) => context.GetHttpContext().RequestServices.GetRequiredService<LedgerStore>();
+
+    private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+}
