@@ -24,6 +24,8 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
     [ValidateSet("Emergent", "PostTraining", "Agents")]
     public string Analysis { get; set; } = "";
 
+    // -SweepColumn defaults to the analysis's own split column (see ProcessRecord).
+
     /// <summary>The folder holding the paper's public CSV files (eval_results of github.com/ryoungj/ObsScaling).</summary>
     [Parameter(Mandatory = true)]
     public string Data { get; set; } = "";
@@ -80,7 +82,15 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                 uploaded[key] = dataset;
             }
 
-            RunBacktest(Request(dataset, ToSpec(a.Options), mode, sets), dataset, a.Name);
+            var request = Request(dataset, ToSpec(a.Options), mode, sets);
+            if (mode == V1.BacktestMode.CutoffSweep && SweepColumn is null)
+            {
+                // The reference sweeps the column its analysis splits on: FLOPs for base models, the score for agents.
+                request.Sweep ??= new V1.CutoffSweepSettings { HeldOutShares = { HeldOutShare ?? [0.1, 0.2, 0.3, 0.4, 0.5] } };
+                request.Sweep.Column = a.Options.Split.Column;
+            }
+
+            RunBacktest(request, dataset, a.Name);
         }
     }
 

@@ -44,6 +44,8 @@ public static class BacktestComparison
     /// Each family in turn is forecast by a law fitted on every other family (models without a family are always
     /// fitted on). The row's test MSE pools all folds (Σ squared errors / Σ forecasts); its train MSE is the mean
     /// of the folds'. <paramref name="families"/> restricts the folds (default: every family with the target).
+    /// Only the sets that forecast the most models (a compute baseline cannot forecast models without compute) are
+    /// ranked for <see cref="BacktestRow.Best"/>; the same holds for a sweep.
     /// </summary>
     public static BacktestTable LeaveOneFamilyOut(ModelSet models, HoldoutOptions options, IReadOnlyList<PredictorSet> compare, IReadOnlyList<string>? families = null, IProgress<BacktestProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -235,9 +237,20 @@ public static class BacktestComparison
             throw new ObsPreconditionException("split", options.Split.Describe(), rows[0].Unavailable + $" ({models.Count} models in the dataset)");
         }
 
+        if (mode != BacktestMode.Holdout && ranked.Length > 0)
+        {
+            // An error over fewer forecasts (models without FLOPs dropped by the compute baseline, say) is not
+            // comparable: only the sets that forecast the most models compete for best. A single holdout keeps the
+            // reference's comparison of whatever each set could forecast.
+            var most = ranked.Max(Forecasts);
+            ranked = ranked.Where(r => Forecasts(r) == most).ToArray();
+        }
+
         var best = ranked.Length == 0 ? double.NaN : ranked.Min(r => r.Score);
-        return new BacktestTable(mode, rows.Select(r => r with { Best = r.Unavailable is null && r.Score == best }).ToArray());
+        return new BacktestTable(mode, rows.Select(r => r with { Best = ranked.Contains(r) && r.Score == best }).ToArray());
     }
+
+    private static int Forecasts(BacktestRow row) => row.Sweep.Count > 0 ? row.Sweep.Sum(p => p.TestCount) : row.TestCount;
 
     private static (HoldoutResult? Result, string? Unavailable) TryRun(ModelSet models, HoldoutOptions options, CancellationToken cancellationToken)
     {

@@ -129,5 +129,6 @@ public class BacktestComparisonTests
         Assert.Contains("no model", flops.Families.Single(f => f.Family == "family-03").Unavailable, StringComparison.Ordinal);
         Assert.Equal(45, flops.TestCount);
         Assert.Equal(50, table.Rows[0].TestCount);
+        Assert.Equal(50, Assert.Single(table.Rows, r => r.Best).TestCount);
     }
 }
