@@ -90,6 +90,26 @@ public class BacktestComparisonTests
     }
 
     [Fact]
+    public void Cancellation_stops_the_backtest_between_folds()
+    {
+        using var cts = new CancellationTokenSource();
+        var reports = 0;
+        var progress = new InlineProgress(_ =>
+        {
+            // Cancel as the second fold starts: the first fold may finish, no further one may begin.
+            if (++reports == 2)
+            {
+                cts.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => BacktestComparison.LeaveOneFamilyOut(Zoo.Models, Options, Compare, null, progress, cts.Token));
+        Assert.Equal(2, reports);
+        reports = 0;
+        Assert.ThrowsAny<OperationCanceledException>(() => BacktestComparison.CutoffSweep(Zoo.Models, Options, Compare, new CutoffSweepOptions(), progress, cts.Token));
+        Assert.Equal(1, reports);
+    }
+
+    [Fact]
     public void Bad_inputs_name_the_field_and_value()
     {
         var empty = Assert.Throws<ObsValidationException>(() => BacktestComparison.CutoffSweep(Zoo.Models, Options, Compare, new CutoffSweepOptions { HeldOutShares = [] }));
@@ -130,5 +150,10 @@ public class BacktestComparisonTests
         Assert.Equal(45, flops.TestCount);
         Assert.Equal(50, table.Rows[0].TestCount);
         Assert.Equal(50, Assert.Single(table.Rows, r => r.Best).TestCount);
+    }
+
+    private sealed class InlineProgress(Action<BacktestProgress> report) : IProgress<BacktestProgress>
+    {
+        public void Report(BacktestProgress value) => report(value);
     }
 }
