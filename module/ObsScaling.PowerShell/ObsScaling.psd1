@@ -31,6 +31,7 @@
         'New-ObsPreregistration'
         'Get-ObsPreregistration'
         'Complete-ObsPreregistration'
+        'Invoke-ObsPaperBacktest'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -6,17 +6,16 @@ using V1 = ObsScaling.Grpc.V1;
 namespace ObsScaling.PowerShell.Cmdlets;
 
 /// <summary>
-/// Holdout evaluation of a law against the compute baselines (ln FLOPs, ln parameters) on the same split: one row
-/// per predictor set. The law is given by a stored fit (-Fit, binds from a piped law) or fitted from the same
+/// Backtests a law against other predictor sets on the same folds, one row per set: the spec's holdout split
+/// (default), -LeaveOneFamilyOut, or -Sweep over the share of models held out. The law is given by a stored fit (-Fit, binds from a piped law) or fitted from the same
 /// parameters as Invoke-ObsFit.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ObsBacktest", DefaultParameterSetName = SpecSet)]
 [OutputType(typeof(ObsBacktestRow))]
-public sealed class InvokeObsBacktest : ObsCmdlet
+public sealed class InvokeObsBacktest : BacktestCmdlet
 {
     public const string SpecSet = "Spec";
     public const string FitSet = "Fit";
-    private const int ProgressId = 3;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = SpecSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DatasetCompleter))]
@@ -54,6 +53,13 @@ public sealed class InvokeObsBacktest : ObsCmdlet
     [Parameter(ParameterSetName = SpecSet)]
     public string? ReferenceFamily { get; set; }
 
+    /// <summary>Puts forecast intervals on every prediction, so that rows report their coverage.</summary>
+    [Parameter(ParameterSetName = SpecSet)]
+    public V1.IntervalMethod Interval { get; set; }
+
+    [Parameter(ParameterSetName = SpecSet)]
+    public double IntervalLevel { get; set; }
+
     /// <summary>A stored law whose specification is backtested (the Fit property of a piped law).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = FitSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(FitCompleter))]
@@ -81,45 +87,22 @@ public sealed class InvokeObsBacktest : ObsCmdlet
             }
 
             spec.CapabilityMetrics.AddRange(CapabilityMetric ?? []);
+            if (Interval != V1.IntervalMethod.Unspecified)
+            {
+                spec.Intervals = new V1.IntervalSettings { Method = Interval, Level = IntervalLevel };
+            }
+
             if (Split != V1.SplitKind.Unspecified)
             {
                 spec.Split = new V1.Split { Kind = Split, Column = SplitColumn ?? "", Threshold = SplitThreshold, Fraction = SplitFraction };
             }
         }
 
-        var activity = $"Backtesting {spec!.Target} on {dataset}";
-        TryCall(
-            () =>
-            {
-                using var call = Client.Backtest(new V1.BacktestRequest { Dataset = Names.Dataset(dataset), Spec = spec }, Call());
-                while (Next(call.ResponseStream))
-                {
-                    var e = call.ResponseStream.Current;
-                    if (e.EventCase == V1.BacktestEvent.EventOneofCase.Progress)
-                    {
-                        Progress(ProgressId, activity, e.Progress);
-                    }
-                    else if (e.EventCase == V1.BacktestEvent.EventOneofCase.Result)
-                    {
-                        CompleteProgress(ProgressId, activity);
-                        WriteObject(
-                            e.Result.Rows.Select(r => new ObsBacktestRow
-                            {
-                                Dataset = dataset,
-                                Target = spec.Target,
-                                Predictors = r.Predictors,
-                                TrainMse = r.TrainMse,
-                                TestMse = r.TestMse,
-                                TrainCount = r.TrainCount,
-                                TestCount = r.TestCount,
-                                Best = r.Best,
-                                Formula = r.Law?.Formula ?? "",
-                                Unavailable = r.Unavailable,
-                            }),
-                            enumerateCollection: true);
-                    }
-                }
-            },
-            dataset);
+        if (!TryMode(out var mode) || !TryPredictorSets(out var sets))
+        {
+            return;
+        }
+
+        RunBacktest(Request(dataset, spec!, mode, sets), dataset);
     }
 }

@@ -96,54 +96,6 @@ internal sealed partial class ObsScalingService
         return Task.FromResult(result);
     }
 
-    public override async Task Backtest(V1.BacktestRequest request, IServerStreamWriter<V1.BacktestEvent> responseStream, ServerCallContext context)
-    {
-        var id = DatasetId("dataset", request.Dataset, context);
-        var (dataset, models) = store.LoadDataset(id);
-        var options = SpecMapping.ToOptions(request.Spec ?? throw new ObsValidationException("spec", "", "required"), models);
-        var sets = request.Compare.Count > 0
-            ? request.Compare.Select((p, i) => SpecMapping.ToPredictors(p, $"compare[{i}]")).ToArray()
-            : [options.Predictors, PredictorSet.LogFlops, PredictorSet.LogParameters];
-        var results = new List<(PredictorSet Set, HoldoutResult? Result, string Unavailable)>();
-        for (var i = 0; i < sets.Length; i++)
-        {
-            await responseStream.WriteAsync(Progress("fitting", (double)i / sets.Length, $"fitting {sets[i]} ({i + 1}/{sets.Length})"), context.CancellationToken).ConfigureAwait(false);
-            try
-            {
-                results.Add((sets[i], FieldPaths.Run(() => HoldoutAnalysis.Run(models, options with { Predictors = sets[i] }, context.CancellationToken), FieldPaths.InSpec("spec")), ""));
-            }
-            catch (ObsPreconditionException ex) when (i > 0 || request.Compare.Count > 0)
-            {
-                // A baseline the data cannot support (no test model has FLOPs, say) is reported, not fatal.
-                var why = ex.Violations.Count > 0 ? ex.Violations[0].Description : ex.Message;
-                var cut = why.IndexOf(" (left out", StringComparison.Ordinal);
-                results.Add((sets[i], null, cut > 0 ? why[..cut] : why));
-            }
-        }
-
-        var available = results.Where(r => r.Result is not null).ToArray();
-        var bestMse = available.Length > 0 ? available.Min(r => r.Result!.TestMse) : double.NaN;
-        var result = new V1.BacktestResult { DatasetEtag = dataset.Etag };
-        foreach (var (set, r, unavailable) in results)
-        {
-            var row = new V1.BacktestRow { Predictors = set.ToString(), Unavailable = unavailable };
-            if (r is not null)
-            {
-                row.TrainMse = r.TrainMse;
-                row.TestMse = r.TestMse;
-                row.TrainCount = r.Train.Count;
-                row.TestCount = r.Test.Count;
-                row.Best = r.TestMse == bestMse;
-                row.Law = FitMapping.ToProto(r.Law, set.Names, options.Transform);
-                row.Predictions.AddRange(r.All.Select(FitMapping.ToProto));
-            }
-
-            result.Rows.Add(row);
-        }
-
-        await responseStream.WriteAsync(new V1.BacktestEvent { Result = result }, context.CancellationToken).ConfigureAwait(false);
-    }
-
     public override async Task SelectSubset(V1.SelectSubsetRequest request, IServerStreamWriter<V1.SelectSubsetEvent> responseStream, ServerCallContext context)
     {
         var id = DatasetId("dataset", request.Dataset, context);
@@ -246,9 +198,6 @@ internal sealed partial class ObsScalingService
 
         return v.Count > 0 ? throw new ObsValidationException(v) : metrics;
     }
-
-    private static V1.BacktestEvent Progress(string stage, double fraction, string message) =>
-        new() { Progress = new V1.Progress { Stage = stage, Fraction = fraction, Message = message } };
 
     /// <summary>IProgress that runs its callback inline (System.Progress posts to a context we do not want).</summary>
     private sealed class SynchronousProgress(Action<SubsetSearchProgress> report) : IProgress<SubsetSearchProgress>

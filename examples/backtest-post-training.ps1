@@ -1,0 +1,19 @@
+# The paper's PostTraining analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, method.md §9).
+# Sec 4.2: GSM8K under three post-training techniques (greedy, CoT, CoT + self-consistency) of the 77 base models,
+# PC-1..3 of the 7 non-GSM benchmarks, FLOPs <= 84 in train, sigmoid with floor, Huber delta 1.
+# Three tables, each comparing PC-1..4, ln FLOPs, ln params and MMLU alone (best marked):
+#   1. the paper's own holdout split; 2. each family left out in turn (pooled test MSE);
+#   3. the top 10..50% held out by the analysis's split column, with the area under the error curve (AUE).
+#   dotnet run --project src/ObsScaling.Shell -- -File examples/backtest-post-training.ps1 [-Data <folder>]
+param(
+    # The paper's public data (Apache-2.0). Defaults to ../shared/data/obsscaling beside the repository.
+    [string] $Data = [System.IO.Path]::GetFullPath([System.IO.Path]::Combine($PSScriptRoot, '..', '..', 'shared', 'data', 'obsscaling'))
+)
+
+$ErrorActionPreference = 'Stop'
+'Holdout on the paper''s split (test MSE; best = lowest)'
+Invoke-ObsPaperBacktest PostTraining -Data $Data
+'Leave one family out (pooled test MSE over every family; best = lowest)'
+Invoke-ObsPaperBacktest PostTraining -Data $Data -LeaveOneFamilyOut
+'Cutoff sweep: top 10..50% held out (AreaUnderError = AUE; best = lowest)'
+Invoke-ObsPaperBacktest PostTraining -Data $Data -Sweep

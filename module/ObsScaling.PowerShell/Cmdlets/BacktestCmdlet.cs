@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Management.Automation;
+using ObsScaling.PowerShell.Model;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.PowerShell.Cmdlets;
+
+/// <summary>What the backtest cmdlets share: predictor sets by name, the mode switches, and the streamed call.</summary>
+public abstract class BacktestCmdlet : ObsCmdlet
+{
+    private const int ProgressId = 3;
+
+    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
+    [Parameter]
+    public string[]? Compare { get; set; }
+
+    /// <summary>Each family in turn is forecast by a law fitted on the others.</summary>
+    [Parameter]
+    public SwitchParameter LeaveOneFamilyOut { get; set; }
+
+    /// <summary>With -LeaveOneFamilyOut: only these families are forecast (default every family with the target).</summary>
+    [Parameter]
+    public string[]? Family { get; set; }
+
+    /// <summary>Holds out the top share of models by -SweepColumn for each -HeldOutShare, and reports the area under the error curve.</summary>
+    [Parameter]
+    public SwitchParameter Sweep { get; set; }
+
+    /// <summary>Shares of the models held out by -Sweep, each in (0, 1) (default 0.1, 0.2, 0.3, 0.4, 0.5).</summary>
+    [Parameter]
+    public double[]? HeldOutShare { get; set; }
+
+    /// <summary>The column -Sweep ranks models by: FLOPs (default), a metric, @target, or PC-k.</summary>
+    [Parameter]
+    public string? SweepColumn { get; set; }
+
+    /// <summary>Parses -Compare names into predictor sets; false (after an error record) on an unknown name.</summary>
+    internal bool TryPredictorSets(out V1.Predictors[] sets)
+    {
+        var parsed = new List<V1.Predictors>();
+        foreach (var name in Compare ?? [])
+        {
+            var p = Parse(name);
+            if (p is null)
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"Cannot compare '{name}': -Compare takes PC1..PC5, LogFlops, LogParams or Benchmark:<metric>."),
+                    "ObsUnknownPredictorSet",
+                    ErrorCategory.InvalidArgument,
+                    name));
+                sets = [];
+                return false;
+            }
+
+            parsed.Add(p);
+        }
+
+        sets = [.. parsed];
+        return true;
+    }
+
+    internal bool TryMode(out V1.BacktestMode mode)
+    {
+        mode = V1.BacktestMode.Holdout;
+        if (LeaveOneFamilyOut && Sweep)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("Choose -LeaveOneFamilyOut or -Sweep, not both."), "ObsBacktestModeConflict", ErrorCategory.InvalidArgument, null));
+            return false;
+        }
+
+        mode = LeaveOneFamilyOut ? V1.BacktestMode.LeaveOneFamilyOut : Sweep ? V1.BacktestMode.CutoffSweep : V1.BacktestMode.Holdout;
+        return true;
+    }
+
+    internal V1.BacktestRequest Request(string dataset, V1.FitSpec spec, V1.BacktestMode mode, IEnumerable<V1.Predictors> sets)
+    {
+        var request = new V1.BacktestRequest { Dataset = Names.Dataset(dataset), Spec = spec, Mode = mode };
+        request.Compare.AddRange(sets);
+        if (mode == V1.BacktestMode.LeaveOneFamilyOut && Family is { Length: > 0 })
+        {
+            request.LeaveOneFamilyOut = new V1.LeaveOneFamilyOutSettings { Families = { Family } };
+        }
+
+        if (mode == V1.BacktestMode.CutoffSweep && (HeldOutShare is not null || SweepColumn is not null))
+        {
+            // Only an explicit -HeldOutShare @() is an empty sweep; a column alone keeps the default grid.
+            request.Sweep = new V1.CutoffSweepSettings { Column = SweepColumn ?? "" };
+            request.Sweep.HeldOutShares.AddRange(HeldOutShare ?? [0.1, 0.2, 0.3, 0.4, 0.5]);
+        }
+
+        return request;
+    }
+
+    /// <summary>Runs the streamed backtest and writes its rows; false when the service rejected it.</summary>
+    internal bool RunBacktest(V1.BacktestRequest request, string dataset, string analysis = "")
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var activity = $"Backtesting {request.Spec.Target} on {dataset}";
+        return TryCall(
+            () =>
+            {
+                using var call = Client.Backtest(request, Call());
+                while (Next(call.ResponseStream))
+                {
+                    var e = call.ResponseStream.Current;
+                    if (e.EventCase == V1.BacktestEvent.EventOneofCase.Progress)
+                    {
+                        Progress(ProgressId, activity, e.Progress);
+                    }
+                    else if (e.EventCase == V1.BacktestEvent.EventOneofCase.Result)
+                    {
+                        CompleteProgress(ProgressId, activity);
+                        WriteObject(e.Result.Rows.Select(r => ToRow(r, e.Result.Mode, dataset, request.Spec.Target, analysis)), enumerateCollection: true);
+                    }
+                }
+            },
+            dataset);
+    }
+
+    private static V1.Predictors? Parse(string name)
+    {
+        var n = name.Trim();
+        if (n.StartsWith("Benchmark:", StringComparison.OrdinalIgnoreCase) && n.Length > "Benchmark:".Length)
+        {
+            return new V1.Predictors { Kind = V1.PredictorKind.Metrics, Metrics = { n["Benchmark:".Length..] } };
+        }
+
+        var compact = n.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
+        if (compact.StartsWith("PC", StringComparison.Ordinal) && int.TryParse(compact.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k >= 1)
+        {
+            return new V1.Predictors { Kind = V1.PredictorKind.PrincipalComponents, Components = k };
+        }
+
+        return compact switch
+        {
+            "LOGFLOPS" or "LNFLOPS" or "FLOPS" => new V1.Predictors { Kind = V1.PredictorKind.LogFlops },
+            "LOGPARAMS" or "LNPARAMS" or "PARAMS" or "LOGPARAMETERS" => new V1.Predictors { Kind = V1.PredictorKind.LogParameters },
+            _ => null,
+        };
+    }
+
+    private static ObsBacktestRow ToRow(V1.BacktestRow r, V1.BacktestMode mode, string dataset, string target, string analysis) => new()
+    {
+        Dataset = dataset,
+        Target = target,
+        Analysis = analysis,
+        Mode = mode switch
+        {
+            V1.BacktestMode.LeaveOneFamilyOut => "LeaveOneFamilyOut",
+            V1.BacktestMode.CutoffSweep => "CutoffSweep",
+            _ => "Holdout",
+        },
+        Predictors = r.Predictors,
+        TrainMse = r.TrainMse,
+        TestMse = r.TestMse,
+        TrainCount = r.TrainCount,
+        TestCount = r.TestCount,
+        Best = r.Best,
+        Coverage = r.Coverage?.Share,
+        CoverageInside = r.Coverage?.Inside ?? 0,
+        CoverageCount = r.Coverage?.Count ?? 0,
+        CoverageLevel = r.Coverage?.Level,
+        AreaUnderError = r.HasAreaUnderError ? r.AreaUnderError : null,
+        Families = r.Families.Select(f => new ObsFamilyError
+        {
+            Predictors = r.Predictors,
+            Family = f.Family,
+            TrainCount = f.TrainCount,
+            TestCount = f.TestCount,
+            TrainMse = f.TrainMse,
+            TestMse = f.TestMse,
+            Coverage = f.Coverage?.Share,
+            Unavailable = f.Unavailable,
+        }).ToArray(),
+        Sweep = r.Sweep.Select(p => new ObsSweepPoint
+        {
+            Predictors = r.Predictors,
+            HeldOutShare = p.HeldOutShare,
+            TrainCount = p.TrainCount,
+            TestCount = p.TestCount,
+            TrainMse = p.TrainMse,
+            TestMse = p.TestMse,
+            Coverage = p.Coverage?.Share,
+            Unavailable = p.Unavailable,
+        }).ToArray(),
+        Formula = r.Law?.Formula ?? "",
+        Unavailable = r.Unavailable,
+    };
+}
