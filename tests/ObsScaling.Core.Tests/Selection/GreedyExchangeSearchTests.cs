@@ -71,7 +71,9 @@ public class GreedyExchangeSearchTests(ITestOutputHelper output)
                 Assert.True(c.Objective >= greedy.Choices[b - 1].Objective - 1e-9, "a larger budget never scores worse");
             }
 
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"budget {budgets[b],2}: objective {c.Objective,10:F4} ({small.Choices[b].Objective,10:F4} best of ≤4 families), {c.Models.Count} models, {string.Join(", ", c.Families)}"));
+            var cost = SubsetCost.Of(pool, c.Models);
+            Assert.Equal(c.Models.Count, cost.Models);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"budget {budgets[b],2}: objective {c.Objective,10:F4} ({small.Choices[b].Objective,10:F4} best of ≤4 families), {c.Models.Count}/{cost.PoolModels} models, params {cost.ParametersB:F1}/{cost.PoolParametersB:F1} B, FLOPs {cost.FlopsE21:F0}/{cost.PoolFlopsE21:F0} e21, {string.Join(", ", c.Families)}"));
         }
     }
 
@@ -116,6 +118,38 @@ public class GreedyExchangeSearchTests(ITestOutputHelper output)
             }
         }, iter: 300);
         output.WriteLine($"worst relative gap over 300 random pools × 4 budgets: {worst:P4} ({worstCase})");
+    }
+
+    [Fact]
+    public void Both_methods_against_the_independent_numpy_brute_force()
+    {
+        var g = ObsScaling.Testing.Golden.File("subset_greedy_reference.json");
+        var budgets = g.GetProperty("budgets").EnumerateArray().ToArray();
+        var options = new SubsetSearchOptions
+        {
+            Budgets = budgets.Select(b => b.GetProperty("budget").GetInt32()).ToArray(),
+            MaxFamilies = 16,
+            Components = g.GetProperty("components").GetInt32(),
+        };
+        var scores = ObsScaling.Testing.Golden.Matrix(g, "scores");
+        var families = ObsScaling.Testing.Golden.Strings(g, "families");
+        var models = ObsScaling.Testing.Golden.Strings(g, "models");
+        var exhaustive = SubsetSelector.Search(scores, families, models, options with { Method = SubsetSearchMethod.Exhaustive });
+        var greedy = SubsetSelector.Search(scores, families, models, options with { Method = SubsetSearchMethod.GreedyExchange });
+        Assert.Equal(g.GetProperty("combinations").GetInt64(), exhaustive.Combinations);
+        var worst = 0.0;
+        for (var b = 0; b < budgets.Length; b++)
+        {
+            var optimum = budgets[b].GetProperty("objective").GetDouble();
+            ObsScaling.Testing.Golden.RelativeClose(optimum, exhaustive.Choices[b].Objective, 1e-9, $"exhaustive budget {options.Budgets[b]}");
+            Assert.Equal(ObsScaling.Testing.Golden.Strings(budgets[b], "families"), exhaustive.Choices[b].Families.Order(StringComparer.Ordinal));
+            Assert.True(greedy.Choices[b].Objective <= optimum + (1e-9 * Math.Abs(optimum)));
+            var gap = Gap(optimum, greedy.Choices[b].Objective);
+            worst = Math.Max(worst, gap);
+            Assert.True(gap <= 0.01, $"budget {options.Budgets[b]}: gap {gap:P3}");
+        }
+
+        output.WriteLine($"numpy brute force, 16 families: worst greedy gap {worst:P4}");
     }
 
     [Fact]
