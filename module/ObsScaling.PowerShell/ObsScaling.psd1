@@ -26,6 +26,7 @@
         'Invoke-ObsBacktest'
         'Select-ObsSubset'
         'New-ObsSyntheticZoo'
+        'Compare-ObsTechnique'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
