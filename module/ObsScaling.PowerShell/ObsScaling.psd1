@@ -32,6 +32,7 @@
         'Get-ObsPreregistration'
         'Complete-ObsPreregistration'
         'Invoke-ObsPaperBacktest'
+        'Compare-ObsTechnique'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -11,11 +11,18 @@ internal static class Golden
     private static readonly Lazy<JsonElement> Root = new(() =>
     {
         var path = Path.Combine(AppContext.BaseDirectory, "golden", "golden.json");
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(path));
         return doc.RootElement.Clone();
     });
 
     public static JsonElement Section(string name) => Root.Value.GetProperty(name);
+
+    /// <summary>Another JSON file of tests/golden (written by its own script beside it).</summary>
+    public static JsonElement File(string fileName)
+    {
+        using var doc = JsonDocument.Parse(System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "golden", fileName)));
+        return doc.RootElement.Clone();
+    }
 
     public static JsonElement Case(string section, string name) =>
         Section(section).EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);

@@ -44,6 +44,15 @@ public sealed class SelectObsSubset : ObsCmdlet
     [Parameter]
     public SwitchParameter ExcludeModelsWithMissing { get; set; }
 
+    /// <summary>Auto (default: exhaustive up to -AutoThreshold combinations), Exhaustive or GreedyExchange.</summary>
+    [Parameter]
+    [ValidateSet("Auto", "Exhaustive", "GreedyExchange")]
+    public string Method { get; set; } = "Auto";
+
+    [Parameter]
+    [ValidateRange(0, double.MaxValue)]
+    public double AutoThreshold { get; set; }
+
     protected override void ProcessRecord()
     {
         var id = Names.DatasetId(Dataset);
@@ -54,6 +63,13 @@ public sealed class SelectObsSubset : ObsCmdlet
             IncludeFamily = IncludeFamily ?? "",
             Components = Components,
             ExcludeModelsWithMissing = ExcludeModelsWithMissing,
+            Method = Method.ToUpperInvariant() switch
+            {
+                "EXHAUSTIVE" => V1.SubsetSearchMethod.Exhaustive,
+                "GREEDYEXCHANGE" => V1.SubsetSearchMethod.GreedyExchange,
+                _ => V1.SubsetSearchMethod.Auto,
+            },
+            AutoThreshold = AutoThreshold,
         };
         request.Budgets.AddRange(Budget ?? []);
         request.Families.AddRange(Family ?? []);
@@ -84,6 +100,12 @@ public sealed class SelectObsSubset : ObsCmdlet
                                 Models = c.Models.ToArray(),
                                 PoolSize = e.Result.PoolSize,
                                 Combinations = e.Result.Combinations,
+                                Method = e.Result.Method == V1.SubsetSearchMethod.Exhaustive ? "Exhaustive" : "GreedyExchange",
+                                Evaluations = e.Result.Evaluations,
+                                ParametersB = c.Cost?.ParametersB ?? 0,
+                                PoolParametersB = c.Cost?.PoolParametersB ?? 0,
+                                FlopsE21 = c.Cost?.FlopsE21 ?? 0,
+                                PoolFlopsE21 = c.Cost?.PoolFlopsE21 ?? 0,
                             });
                         }
                     }

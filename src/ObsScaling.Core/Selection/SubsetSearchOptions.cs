@@ -20,4 +20,12 @@ public sealed record SubsetSearchOptions
 
     /// <summary>How many leading PC columns the V-optimality objective uses.</summary>
     public int Components { get; init; } = 3;
+
+    public SubsetSearchMethod Method { get; init; } = SubsetSearchMethod.Auto;
+
+    /// <summary>
+    /// Under <see cref="SubsetSearchMethod.Auto"/>, the largest search space still searched exhaustively. Two million
+    /// combinations take well under a second; the 47-family pool with 10 families per subset has ~1.3e9.
+    /// </summary>
+    public double AutoThreshold { get; init; } = 2_000_000;
 }

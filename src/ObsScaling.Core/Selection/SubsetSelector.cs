@@ -14,8 +14,9 @@ public static class SubsetSelector
     public const double MaxCombinations = 1e8;
 
     /// <summary>
-    /// Searches every combination of whole families and returns, per budget, the best one with at most that
-    /// many models. Ties go to the first combination in the reference's enumeration order (fewer families
+    /// Searches whole-family subsets and returns, per budget, the best one found with at most that many models:
+    /// every combination (<see cref="SubsetSearchMethod.Exhaustive"/>) or a greedy search with exchanges
+    /// (<see cref="SubsetSearchMethod.GreedyExchange"/>), per <see cref="SubsetSearchOptions.Method"/>. Ties go to the first combination in the reference's enumeration order (fewer families
     /// first, then lexicographic over families ordered by first appearance in <paramref name="families"/>).
     /// </summary>
     /// <param name="scores">n × (≥ k) PC scores of the candidate pool; only the first k columns are used, uncentred.</param>
@@ -91,23 +92,50 @@ public static class SubsetSelector
         var baseCount = included >= 0 ? counts[included] : 0;
         var maxCount = Math.Min(options.Budgets.Max(), n);
 
-        var search = new FamilyCombinationSearch(
-            objective, k, optionalGram, optionalCounts, baseGram, baseCount, maxDepth, maxCount, progress, cancellationToken);
-        var best = search.Run();
+        var space = FamilyCombinationSearch.CountCombinations(optional.Length, maxDepth);
+        var method = Resolve(options, space);
+        var combinations = space >= long.MaxValue ? long.MaxValue : (long)space;
+        var found = new (IReadOnlyList<int> Families, double Objective)?[options.Budgets.Count];
+        long evaluations;
+        if (method == SubsetSearchMethod.Exhaustive)
+        {
+            var search = new FamilyCombinationSearch(
+                objective, k, optionalGram, optionalCounts, baseGram, baseCount, maxDepth, maxCount, progress, cancellationToken);
+            var best = search.Run();
+            for (var b = 0; b < found.Length; b++)
+            {
+                var count = best.BestCountWithin(options.Budgets[b]);
+                found[b] = count < 0 ? null : (best.Path(count).ToArray(), best.Objective(count));
+            }
+
+            combinations = search.Total;
+            evaluations = search.Total;
+        }
+        else
+        {
+            var search = new GreedyExchangeSearch(
+                objective, k, optionalGram, optionalCounts, baseGram, baseCount, maxDepth, all, progress, cancellationToken);
+            var best = search.Run(options.Budgets);
+            for (var b = 0; b < found.Length; b++)
+            {
+                found[b] = best[b] is { } x ? (x.Families, x.Objective) : null;
+            }
+
+            evaluations = search.Evaluations;
+        }
 
         var choices = new SubsetChoice[options.Budgets.Count];
         for (var b = 0; b < choices.Length; b++)
         {
             var budget = options.Budgets[b];
-            var count = best.BestCountWithin(budget);
-            if (count < 0)
+            if (found[b] is not { } pick)
             {
                 choices[b] = new SubsetChoice(budget, double.NegativeInfinity, [], []);
                 continue;
             }
 
             var chosen = new bool[familyOrder.Count];
-            foreach (var o in best.Path(count))
+            foreach (var o in pick.Families)
             {
                 chosen[optional[o]] = true;
             }
@@ -119,13 +147,19 @@ public static class SubsetSelector
 
             choices[b] = new SubsetChoice(
                 budget,
-                best.Objective(count),
+                pick.Objective,
                 familyOrder.Where((_, f) => chosen[f]).ToArray(),
                 Enumerable.Range(0, n).Where(i => chosen[rowFamily[i]]).Select(i => modelNames[i]).ToArray());
         }
 
-        return new SubsetSearchResult(search.Total, choices);
+        return new SubsetSearchResult(combinations, choices) { Method = method, Evaluations = evaluations };
     }
+
+    private static SubsetSearchMethod Resolve(SubsetSearchOptions options, double combinations) => options.Method switch
+    {
+        SubsetSearchMethod.Auto => combinations <= options.AutoThreshold ? SubsetSearchMethod.Exhaustive : SubsetSearchMethod.GreedyExchange,
+        _ => options.Method,
+    };
 
     private static void Validate(double[,] scores, IReadOnlyList<string> families, IReadOnlyList<string> modelNames, SubsetSearchOptions options)
     {
@@ -181,6 +215,16 @@ public static class SubsetSelector
             v.Add("options.components", options.Components.ToString(CultureInfo.InvariantCulture), $"must be between 1 and the {columns} score columns given");
         }
 
+        if (!Enum.IsDefined(options.Method))
+        {
+            v.Add("options.method", options.Method.ToString(), "one of auto, exhaustive, greedy_exchange");
+        }
+
+        if (!(options.AutoThreshold >= 0))
+        {
+            v.Add("options.auto_threshold", options.AutoThreshold, "must not be negative");
+        }
+
         if (options.MaxFamilies < 1)
         {
             v.Add("options.max_families", options.MaxFamilies.ToString(CultureInfo.InvariantCulture), "must be at least 1");
@@ -197,7 +241,7 @@ public static class SubsetSelector
         var optional = distinct - (options.IncludeFamily is null ? 0 : 1);
         var maxDepth = options.MaxFamilies - (options.IncludeFamily is null ? 0 : 1);
         var total = FamilyCombinationSearch.CountCombinations(optional, maxDepth);
-        if (total > MaxCombinations)
+        if (Resolve(options, total) == SubsetSearchMethod.Exhaustive && total > MaxCombinations)
         {
             throw new ObsValidationException(
                 "options.max_families",

@@ -145,6 +145,14 @@ internal sealed partial class ObsScalingService
             MaxFamilies = request.MaxFamilies == 0 ? 10 : request.MaxFamilies,
             IncludeFamily = string.IsNullOrEmpty(request.IncludeFamily) ? null : request.IncludeFamily,
             Components = request.Components == 0 ? 3 : request.Components,
+            Method = request.Method switch
+            {
+                V1.SubsetSearchMethod.Auto => SubsetSearchMethod.Auto,
+                V1.SubsetSearchMethod.Exhaustive => SubsetSearchMethod.Exhaustive,
+                V1.SubsetSearchMethod.GreedyExchange => SubsetSearchMethod.GreedyExchange,
+                _ => throw new ObsValidationException("method", request.Method.ToString(), "one of SUBSET_SEARCH_METHOD_AUTO, _EXHAUSTIVE, _GREEDY_EXCHANGE"),
+            },
+            AutoThreshold = request.AutoThreshold == 0 ? 2_000_000 : request.AutoThreshold,
         };
 
         // The search reports progress from worker threads; forward the latest to the stream from this one.
@@ -157,12 +165,18 @@ internal sealed partial class ObsScalingService
             await Task.WhenAny(search, Task.Delay(100, context.CancellationToken)).ConfigureAwait(false);
             if (!search.IsCompleted)
             {
-                await responseStream.WriteAsync(new V1.SelectSubsetEvent { Progress = new V1.Progress { Stage = "searching", Fraction = Volatile.Read(ref latest), Message = "searching family combinations" } }, context.CancellationToken).ConfigureAwait(false);
+                await responseStream.WriteAsync(new V1.SelectSubsetEvent { Progress = new V1.Progress { Stage = "searching", Fraction = Volatile.Read(ref latest), Message = options.Method == SubsetSearchMethod.GreedyExchange ? "greedy search with exchanges" : "searching family combinations" } }, context.CancellationToken).ConfigureAwait(false);
             }
         }
 
         var found = await search.ConfigureAwait(false);
-        var selection = new V1.SubsetSelection { Combinations = found.Combinations, PoolSize = pool.Count };
+        var selection = new V1.SubsetSelection
+        {
+            Combinations = found.Combinations,
+            PoolSize = pool.Count,
+            Method = found.Method == SubsetSearchMethod.Exhaustive ? V1.SubsetSearchMethod.Exhaustive : V1.SubsetSearchMethod.GreedyExchange,
+            Evaluations = found.Evaluations,
+        };
         foreach (var c in found.Choices)
         {
             var choice = new V1.SubsetChoice { Budget = c.Budget };
@@ -173,6 +187,20 @@ internal sealed partial class ObsScalingService
 
             choice.Families.AddRange(c.Families);
             choice.Models.AddRange(c.Models);
+            var cost = SubsetCost.Of(pool, c.Models);
+            choice.Cost = new V1.SubsetCost
+            {
+                Models = cost.Models,
+                PoolModels = cost.PoolModels,
+                ParametersB = cost.ParametersB,
+                PoolParametersB = cost.PoolParametersB,
+                FlopsE21 = cost.FlopsE21,
+                PoolFlopsE21 = cost.PoolFlopsE21,
+                UnknownParameters = cost.UnknownParameters,
+                PoolUnknownParameters = cost.PoolUnknownParameters,
+                UnknownFlops = cost.UnknownFlops,
+                PoolUnknownFlops = cost.PoolUnknownFlops,
+            };
             selection.Choices.Add(choice);
         }
 

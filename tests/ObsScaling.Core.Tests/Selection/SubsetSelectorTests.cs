@@ -260,14 +260,18 @@ public class SubsetSelectorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_search_space_above_1e8_combinations_is_refused()
+    public void An_exhaustive_search_space_above_1e8_combinations_is_refused_and_auto_goes_greedy()
     {
         var pool = SyntheticPool.Create(new Random(1), Enumerable.Repeat(1, 60).ToArray(), 3);
         var ex = Assert.Throws<ObsValidationException>(() =>
-            SubsetSelector.Search(pool.Scores, pool.Families, pool.Models, new SubsetSearchOptions { Budgets = [10] }));
+            SubsetSelector.Search(pool.Scores, pool.Families, pool.Models, new SubsetSearchOptions { Budgets = [10], Method = SubsetSearchMethod.Exhaustive }));
         var violation = Assert.Single(ex.Violations);
         Assert.Equal("options.max_families", violation.Field);
         Assert.Contains("too large", violation.Description, StringComparison.Ordinal);
+
+        var auto = SubsetSelector.Search(pool.Scores, pool.Families, pool.Models, new SubsetSearchOptions { Budgets = [10] });
+        Assert.Equal(SubsetSearchMethod.GreedyExchange, auto.Method);
+        Assert.True(auto.Choices[0].IsFeasible);
     }
 
     /// <summary>Unlike <see cref="Progress{T}"/>, reports on the calling thread, so assertions see every report before the search returns.</summary>
