@@ -15,6 +15,7 @@ internal sealed class CallDiagnostics : IDisposable
 
     private readonly ConcurrentDictionary<string, Counter> _methods = new(StringComparer.Ordinal);
     private readonly Meter _meter = new(MeterName);
+    private int _unexpected;
 
     public CallDiagnostics()
     {
@@ -29,6 +30,14 @@ internal sealed class CallDiagnostics : IDisposable
     public TimeSpan? LastDeadlineOverrun(string method) =>
         _methods.TryGetValue(method, out var c) && Volatile.Read(ref c.OverrunTicks) is var t and >= 0 ? TimeSpan.FromTicks(t) : null;
 
+    /// <summary>Calls answered INTERNAL since the start: each one is a fault of the server.</summary>
+    public int UnexpectedErrors => Volatile.Read(ref _unexpected);
+
+    public void RecordUnexpected() => Interlocked.Increment(ref _unexpected);
+
+    /// <summary>How many calls of the method have run past their deadline so far.</summary>
+    public int DeadlineOverruns(string method) => _methods.TryGetValue(method, out var c) ? Volatile.Read(ref c.Overruns) : 0;
+
     /// <summary>Counts a call as running until the returned scope is disposed.</summary>
     public Scope Enter(string method)
     {
@@ -37,8 +46,12 @@ internal sealed class CallDiagnostics : IDisposable
         return new Scope(counter);
     }
 
-    public void RecordDeadlineOverrun(string method, TimeSpan overrun) =>
-        Volatile.Write(ref _methods.GetOrAdd(method, _ => new Counter()).OverrunTicks, Math.Max(0, overrun.Ticks));
+    public void RecordDeadlineOverrun(string method, TimeSpan overrun)
+    {
+        var counter = _methods.GetOrAdd(method, _ => new Counter());
+        Volatile.Write(ref counter.OverrunTicks, Math.Max(0, overrun.Ticks));
+        Interlocked.Increment(ref counter.Overruns);
+    }
 
     public void Dispose() => _meter.Dispose();
 
@@ -47,6 +60,7 @@ internal sealed class CallDiagnostics : IDisposable
 #pragma warning disable CA1051 // fields, so that Interlocked can work on them
         public int Active;
         public long OverrunTicks = -1;
+        public int Overruns;
 #pragma warning restore CA1051
     }
 

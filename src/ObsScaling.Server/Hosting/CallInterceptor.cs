@@ -84,6 +84,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
 
         if (unexpected)
         {
+            diagnostics.RecordUnexpected();
             LogUnexpected(logger, ex, context.Method, context.UserState.TryGetValue("error_id", out var id) ? id : null);
         }
 
@@ -126,6 +127,12 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
             catch (Google.Protobuf.InvalidProtocolBufferException)
             {
                 throw StatusMapping.InvalidArgument($"messages[{_index}]", "", $"not a valid {typeof(T).Name} message (malformed protobuf)");
+            }
+            catch (IOException ex)
+            {
+                // The client reset the stream (it went away, or gave up): a cancellation, not a failure of ours. The
+                // reset can reach the reader before the call's own token is cancelled.
+                throw new OperationCanceledException("The client reset the request stream.", ex, cancellationToken);
             }
         }
     }

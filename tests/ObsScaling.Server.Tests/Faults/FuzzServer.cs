@@ -87,6 +87,7 @@ public sealed class FuzzServer : IAsyncLifetime
         }
 
         Assert.Equal(0, diagnostics.ActiveCalls());
+        Assert.Equal(0, diagnostics.UnexpectedErrors);
     }
 
     internal string Report() => string.Join(Environment.NewLine, Tally.OrderBy(t => t.Key.Method, StringComparer.Ordinal).ThenBy(t => t.Key.Code).Select(t => $"{t.Key.Method,-14} {t.Key.Code,-20} {t.Value,6}"));
