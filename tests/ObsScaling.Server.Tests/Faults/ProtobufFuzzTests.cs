@@ -109,8 +109,17 @@ public class ProtobufFuzzTests(FuzzServer fuzz, ITestOutputHelper output) : ICla
         {
             var spec = new V1.FitSpec
             {
-                Target = t.target, Transform = t.transform, Predictors = predictors, PcaComponents = fit.pcs, Imputation = fit.imputation, Link = fit.link, Loss = fit.loss,
-                HuberDelta = fit.delta, FloorMax = fit.floor, Split = split, ReferenceFamily = rest.reference,
+                Target = t.target,
+                Transform = t.transform,
+                Predictors = predictors,
+                PcaComponents = fit.pcs,
+                Imputation = fit.imputation,
+                Link = fit.link,
+                Loss = fit.loss,
+                HuberDelta = fit.delta,
+                FloorMax = fit.floor,
+                Split = split,
+                ReferenceFamily = rest.reference,
                 Intervals = rest.method == V1.IntervalMethod.Unspecified ? null : new V1.IntervalSettings { Method = rest.method, Level = rest.level, Resamples = rest.resamples, Seed = rest.seed },
             };
             spec.CapabilityMetrics.AddRange(fit.capability);
