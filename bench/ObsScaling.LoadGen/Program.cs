@@ -47,15 +47,17 @@ root.SetAction(async (parse, cancellationToken) =>
     };
 
     Console.WriteLine();
-    Console.WriteLine($"{"clients",7} {"forecasts/s",12} {"unary/s",8} {"fits/s",7} {"decompose p50/p99 ms",21} {"fit p50/p99 ms",15} {"stream p50/p99 ms",18} {"errors",-16} {"RSS max MB",10} {"VmHWM MB",9}");
+    Console.WriteLine($"{"clients",7} {"forecasts/s",12} {"unary/s",8} {"fits/s",7} {"decompose p50/p99 ms",21} {"fit p50/p99 ms",15} {"stream p50/p99 ms",18} {"errors",-16} {"RSS max MB",10} {"VmHWM MB",9} {"srv CPU s",9} {"load",5}");
     var levels = new List<(int Clients, LoadRecorder Recorder, double Seconds)>();
     foreach (var clients in parse.GetValue(clientsOption)!)
     {
+        var cpu = server.CpuSeconds();
         var (recorder, seconds, rssMax, _) = await RunLevelAsync(server, settings, clients, duration, TimeSpan.FromMilliseconds(250));
+        var used = server.CpuSeconds() - cpu;
         levels.Add((clients, recorder, seconds));
         var memory = server.Memory();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{clients,7} {recorder.Forecasts / seconds,12:N0} {recorder.Count(LoadClient.Decompose) / seconds,8:N0} {recorder.Count(LoadClient.Fit) / seconds,7:N1} {Pair(recorder, LoadClient.Decompose),21} {Pair(recorder, LoadClient.Fit),15} {Pair(recorder, LoadClient.Forecast),18} {Errors(recorder),-16} {rssMax,10:N0} {memory?.Peak ?? double.NaN,9:N0}"));
+            $"{clients,7} {recorder.Forecasts / seconds,12:N0} {recorder.Count(LoadClient.Decompose) / seconds,8:N0} {recorder.Count(LoadClient.Fit) / seconds,7:N1} {Pair(recorder, LoadClient.Decompose),21} {Pair(recorder, LoadClient.Fit),15} {Pair(recorder, LoadClient.Forecast),18} {Errors(recorder),-16} {rssMax,10:N0} {memory?.Peak ?? double.NaN,9:N0} {used ?? double.NaN,9:N1} {ServerUnderLoad.LoadAverage(),5}"));
     }
 
     Console.WriteLine();
@@ -90,7 +92,7 @@ root.SetAction(async (parse, cancellationToken) =>
             var last = steady[^1].Rss;
             var slope = Slope(steady) * 60;
             var change = (last - first) / first;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {recorder.Forecasts / seconds:N0} forecasts/s, {recorder.Count(LoadClient.Decompose) / seconds:N0} decompose/s, errors {Errors(recorder)}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {recorder.Forecasts / seconds:N0} forecasts/s, {recorder.Count(LoadClient.Decompose) / seconds:N0} decompose/s, errors {Errors(recorder)}, load average {ServerUnderLoad.LoadAverage()}"));
             Target("soak RSS change, first sample after warm-up to last, %", 100 * change, "within ±10", Math.Abs(change) <= 0.10);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  slope {slope:F2} MB/min (least squares after warm-up)"));
         }

@@ -103,6 +103,26 @@ internal sealed class ServerUnderLoad : IAsyncDisposable
         static double Kilobytes(string line) => double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// CPU time the server has used (user + system, /proc/&lt;pid&gt;/stat), in seconds: per request it is the cost of the
+    /// work itself, which the latencies on a shared machine are not.
+    /// </summary>
+    public double? CpuSeconds()
+    {
+        if (Pid is not { } pid || !File.Exists($"/proc/{pid}/stat"))
+        {
+            return null;
+        }
+
+        // Fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th.
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>The machine's 1-minute load average: how much else wanted the cores while this ran.</summary>
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+
     public async ValueTask DisposeAsync()
     {
         if (_process is not null)

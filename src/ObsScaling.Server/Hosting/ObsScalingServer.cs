@@ -67,6 +67,7 @@ public static class ObsScalingServer
         builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         builder.Services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DatabasePath));
         builder.Services.AddSingleton<FitWatchHub>();
+        builder.Services.AddSingleton<DecompositionCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         configure?.Invoke(builder);
 
