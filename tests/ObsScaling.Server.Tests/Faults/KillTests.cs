@@ -22,7 +22,7 @@ public class KillTests(ITestOutputHelper output)
     [Fact]
     public async Task Killed_at_random_points_during_imports_and_fits_every_acknowledged_write_survives_and_nothing_partial_appears()
     {
-        var kills = FaultScale.Cases(6, 40);
+        var kills = FaultScale.Cases(5, 40);
         var random = new Random(FaultScale.Seed);
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "obs-kill-" + Guid.NewGuid().ToString("N")[..10])).FullName;
         var db = Path.Combine(dir, "obs.db");
