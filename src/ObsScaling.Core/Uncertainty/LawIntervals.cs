@@ -81,7 +81,9 @@ public static class LawIntervals
         var fast = lawOptions with { ExtraStarts = Math.Min(lawOptions.ExtraStarts, 2) };
         try
         {
-            Parallel.For(0, options.Resamples, new ParallelOptions { CancellationToken = cancellationToken }, b => members[b] = Replicate(b));
+            // One core is left to the caller's other work: when a bootstrap held every thread-pool thread on a 2-core
+            // server, the server's own deadline timer fired ~100 ms late, and so did the cancellation of the bootstrap.
+            Parallel.For(0, options.Resamples, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) }, b => members[b] = Replicate(b));
         }
         catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is ObsValidationException or OperationCanceledException) is { } inner)
         {

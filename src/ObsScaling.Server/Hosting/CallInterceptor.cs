@@ -9,11 +9,12 @@ namespace ObsScaling.Server.Hosting;
 /// Every call passes through here: exceptions become rich statuses, and one structured log line records
 /// method, dataset, duration and status.
 /// </summary>
-internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) : Interceptor
+internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, CallDiagnostics diagnostics) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         var start = Stopwatch.GetTimestamp();
+        using var active = diagnostics.Enter(context.Method);
         try
         {
             var response = await continuation(request, context).ConfigureAwait(false);
@@ -29,6 +30,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var start = Stopwatch.GetTimestamp();
+        using var active = diagnostics.Enter(context.Method);
         try
         {
             var response = await continuation(new CheckedReader<TRequest>(requestStream), context).ConfigureAwait(false);
@@ -44,6 +46,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var start = Stopwatch.GetTimestamp();
+        using var active = diagnostics.Enter(context.Method);
         try
         {
             await continuation(request, responseStream, context).ConfigureAwait(false);
@@ -58,6 +61,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
         var start = Stopwatch.GetTimestamp();
+        using var active = diagnostics.Enter(context.Method);
         try
         {
             await continuation(new CheckedReader<TRequest>(requestStream), responseStream, context).ConfigureAwait(false);
@@ -72,8 +76,15 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
     private RpcException Fail(Exception ex, ServerCallContext context, long start)
     {
         var rpc = StatusMapping.ToRpcException(ex, context, out var unexpected);
+        if (rpc.StatusCode == StatusCode.DeadlineExceeded)
+        {
+            // The client got DEADLINE_EXCEEDED when the deadline passed; this is when the work itself stopped.
+            diagnostics.RecordDeadlineOverrun(context.Method, DateTime.UtcNow - context.Deadline);
+        }
+
         if (unexpected)
         {
+            diagnostics.RecordUnexpected();
             LogUnexpected(logger, ex, context.Method, context.UserState.TryGetValue("error_id", out var id) ? id : null);
         }
 
@@ -116,6 +127,12 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger) :
             catch (Google.Protobuf.InvalidProtocolBufferException)
             {
                 throw StatusMapping.InvalidArgument($"messages[{_index}]", "", $"not a valid {typeof(T).Name} message (malformed protobuf)");
+            }
+            catch (IOException ex)
+            {
+                // The client reset the stream (it went away, or gave up): a cancellation, not a failure of ours. The
+                // reset can reach the reader before the call's own token is cancelled.
+                throw new OperationCanceledException("The client reset the request stream.", ex, cancellationToken);
             }
         }
     }

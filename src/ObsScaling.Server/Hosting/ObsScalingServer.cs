@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -54,11 +55,20 @@ public static class ObsScalingServer
             g.Interceptors.Add<ApiKeyInterceptor>();
             g.Interceptors.Add<CallInterceptor>();
         });
+        // Our binder replaces grpc-dotnet's (same bindings; malformed single requests become INVALID_ARGUMENT).
+        foreach (var binder in builder.Services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToArray())
+        {
+            builder.Services.Remove(binder);
+        }
+
+        builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(CheckedServiceMethodProvider<>));
+        builder.Services.AddSingleton<CallDiagnostics>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         builder.Services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DatabasePath));
         builder.Services.AddSingleton<LedgerStore>();
         builder.Services.AddSingleton<FitWatchHub>();
+        builder.Services.AddSingleton<DecompositionCache>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         configure?.Invoke(builder);
 

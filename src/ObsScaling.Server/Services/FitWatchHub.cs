@@ -24,6 +24,9 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
 
     private long _refits;
 
+    /// <summary>Open watches over all datasets (a watcher that went away must not stay counted).</summary>
+    public int WatcherCount => _watchers.Values.Sum(set => set.Count);
+
     public Subscription Subscribe(string dataset)
     {
         var channel = Channel.CreateBounded<V1.WatchFitsResponse>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });

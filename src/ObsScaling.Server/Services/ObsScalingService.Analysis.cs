@@ -8,6 +8,7 @@ using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Selection;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
+using ObsScaling.Server.Storage;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Services;
@@ -17,6 +18,12 @@ internal sealed partial class ObsScalingService
     public override Task<V1.Decomposition> Decompose(V1.DecomposeRequest request, ServerCallContext context)
     {
         var id = DatasetId("dataset", request.Dataset, context);
+        var current = store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
+        return Task.FromResult(decompositions.GetOrAdd(id, current.Etag, request, () => ComputeDecomposition(id, request, context)));
+    }
+
+    private V1.Decomposition ComputeDecomposition(string id, V1.DecomposeRequest request, ServerCallContext context)
+    {
         var (dataset, models) = store.LoadDataset(id);
         var metrics = Metrics(models, request.Metrics, "metrics");
         var imputation = PcaImputer.Fit(models.Matrix(metrics), SpecMapping.ToImputation(request.Imputation, "imputation"), metrics, context.CancellationToken);
@@ -93,7 +100,7 @@ internal sealed partial class ObsScalingService
             InterceptCiLow = f.Fit.InterceptLower,
             InterceptCiHigh = f.Fit.InterceptUpper,
         }));
-        return Task.FromResult(result);
+        return result;
     }
 
     public override async Task SelectSubset(V1.SelectSubsetRequest request, IServerStreamWriter<V1.SelectSubsetEvent> responseStream, ServerCallContext context)

@@ -35,12 +35,21 @@ public class WireTests
         await using var server = await ServerHandle.KestrelAsync();
         var invoker = server.Channel.CreateCallInvoker();
 
-        // A unary request is parsed by grpc-dotnet before any of the server's code runs: its generic answer is
-        // UNKNOWN with a fixed text (detailed errors are off), never the parser's message.
+        // A unary request is parsed before any handler or interceptor runs; the server's binder turns the parser's
+        // failure into INVALID_ARGUMENT naming the request (never the parser's message).
         var unary = new Method<byte[], byte[]>(MethodType.Unary, "obsscaling.v1.ObsScaling", "GetDataset", Raw, Raw);
-        var status = await Rpc.FailsAsync(StatusCode.Unknown, () => invoker.AsyncUnaryCall(unary, null, Generous, bytes).ResponseAsync);
-        Assert.True(status.Message == "Exception was thrown by handler.", $"{what}: {status.Message}");
-        Assert.Empty(status.Details);
+        var status = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => invoker.AsyncUnaryCall(unary, null, Generous, bytes).ResponseAsync);
+        Assert.True(Rpc.Violation(status, "request", "").Description.Contains("not a valid GetDatasetRequest message", StringComparison.Ordinal), what);
+        Rpc.NoInternals(status.Message);
+
+        // So is a server-streaming request.
+        var serverStreaming = new Method<byte[], byte[]>(MethodType.ServerStreaming, "obsscaling.v1.ObsScaling", "CreateFit", Raw, Raw);
+        status = await Rpc.FailsAsync(StatusCode.InvalidArgument, async () =>
+        {
+            using var call = invoker.AsyncServerStreamingCall(serverStreaming, null, Generous, bytes);
+            await call.ResponseStream.MoveNext();
+        });
+        Rpc.Violation(status, "request", "");
 
         // Inside a client stream, after a valid header, the server names the bad message.
         var streaming = new Method<byte[], byte[]>(MethodType.ClientStreaming, "obsscaling.v1.ObsScaling", "ImportModels", Raw, Raw);
