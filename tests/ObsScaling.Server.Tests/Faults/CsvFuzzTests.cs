@@ -3,6 +3,7 @@ using System.Text;
 using Grpc.Core;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Import;
+using ObsScaling.Core.Import.Results;
 using ObsScaling.Server.Tests.Errors;
 using ObsScaling.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -32,7 +33,18 @@ public class CsvFuzzTests(FuzzServer fuzz, ITestOutputHelper output) : IClassFix
     internal static IReadOnlyList<Importer> Importers { get; } =
     [
         new("paper-csv", (reader, source) => PaperCsvReader.Read(reader, source), () => PaperFiles().Prepend(("synthetic.csv", SyntheticCsv))),
+        Results("lm-eval-json", new ImportOptions { Format = ResultFormat.LmEvalHarness, Metrics = [MetricSelection.Parse("gsm8k=exact_match,flexible-extract"), MetricSelection.Parse("mmlu=acc,none")] }, "results_2024-06-11T10-02-13.json", "results_2024-06-12T08-40-55.json"),
+        Results("leaderboard-v1-csv", new ImportOptions { Format = ResultFormat.OpenLlmLeaderboardV1 }, "open-llm-leaderboard-v1.csv"),
+        Results("leaderboard-v2-csv", new ImportOptions { Format = ResultFormat.OpenLlmLeaderboardV2, Scale = ScoreScale.Raw }, "open-llm-leaderboard-v2.csv"),
+        Results("leaderboard-v2-json", new ImportOptions { Format = ResultFormat.OpenLlmLeaderboardV2, Scale = ScoreScale.Normalized }, "open-llm-leaderboard-v2.json"),
+        Results("tidy-csv", new ImportOptions { Format = ResultFormat.TidyCsv }, "tidy.csv"),
     ];
+
+    // The importers' own fixtures (real formats, tests/ObsScaling.Core.Tests/Import/Fixtures) as the samples to damage.
+    private static Importer Results(string name, ImportOptions options, params string[] fixtures) => new(
+        name,
+        (reader, source) => ResultImporter.Import([new ImportSource(source, reader.ReadToEnd())], null, options),
+        () => fixtures.Select(f => (f, File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", f)))));
 
     [Fact]
     public async Task Damaged_files_are_read_or_rejected_with_a_validation_error_and_stored_or_rejected_as_invalid_argument()

@@ -42,6 +42,18 @@ public sealed class FuzzServer : IAsyncLifetime
         ["Backtest"] = [new V1.BacktestRequest { Dataset = "datasets/fuzz", Spec = Rpc.DownstreamSpec() }.ToByteArray()],
         ["SelectSubset"] = [new V1.SelectSubsetRequest { Dataset = "datasets/fuzz", Budgets = { 8, 12 }, MaxFamilies = 3, Components = 2 }.ToByteArray()],
         ["WatchFits"] = [new V1.WatchFitsRequest { Dataset = "datasets/fuzz", SendInitial = true }.ToByteArray()],
+        ["CompareTechniques"] = [new V1.CompareTechniquesRequest { Dataset = "datasets/fuzz", Baseline = "downstream", Techniques = { "bench-8" }, Components = 2, NoIntervals = true, ReferenceFamily = "family-01" }.ToByteArray()],
+        ["CreatePreregistrations"] = [new V1.CreatePreregistrationsRequest { Parent = "ledgers/fuzz", Fit = "datasets/fuzz/fits/law", Inputs = { new V1.PreregistrationInput { Model = "future", Coordinates = { 0.5, -0.25 } } } }.ToByteArray()],
+        ["GetPreregistration"] = [new V1.GetPreregistrationRequest { Name = "ledgers/fuzz/entries/1" }.ToByteArray()],
+        ["ListPreregistrations"] = [new V1.ListPreregistrationsRequest { Parent = "ledgers/fuzz", PageSize = 5 }.ToByteArray()],
+        ["ScorePreregistrations"] = [new V1.ScorePreregistrationsRequest { Parent = "ledgers/fuzz", Observed = { new V1.ObservedValue { Model = "future", Value = 0.5 } } }.ToByteArray()],
+        ["RenderPlot"] = [new V1.RenderPlotRequest { Kind = V1.PlotKind.ExplainedVariance, Format = V1.PlotFormat.Svg, Dataset = "datasets/fuzz", Width = 400, Height = 320 }.ToByteArray()],
+        ["ImportFiles"] =
+        [
+            new V1.ImportFilesRequest { Header = new V1.ImportFilesHeader { Dataset = "fuzz-files", Options = new V1.ResultImportOptions { Format = V1.ResultFormat.TidyCsv } } }.ToByteArray(),
+            new V1.ImportFilesRequest { Chunk = new V1.FileChunk { FileName = "scores.csv", Content = ByteString.CopyFromUtf8("model,benchmark,value\nm1,bench-1,0.4\n") } }.ToByteArray(),
+            new V1.ImportFilesRequest { Chunk = new V1.FileChunk { FileName = "meta.csv", Role = V1.FileRole.Metadata, Content = ByteString.CopyFromUtf8("model,family,params_b,tokens_t\nm1,f,7,2\n") } }.ToByteArray(),
+        ],
     };
 
     /// <summary>Statuses by method, for the report.</summary>

@@ -237,5 +237,24 @@ public class ProtobufFuzzTests(FuzzServer fuzz, ITestOutputHelper output) : ICla
                 _ => [setup, .. items],
             };
             return ("Forecast", messages.Select(m => m.ToByteArray()).ToArray());
+        }),
+        One("CompareTechniques", Gen.Select(DatasetName, Metric, Metric.Array[0, 3], Count, Family, Gen.Select(Number, Number, Count, (from, to, points) => (from, to, points)), (dataset, baseline, techniques, pcs, reference, grid) =>
+            new V1.CompareTechniquesRequest { Dataset = dataset, Baseline = baseline, Techniques = { techniques }, Components = pcs, ReferenceFamily = reference, GridFrom = grid.from, GridTo = grid.to, GridPoints = Math.Clamp(grid.points, -5, 400), NoIntervals = true })),
+        One("RenderPlot", Gen.Select(Enum<V1.PlotKind>(5), Enum<V1.PlotFormat>(2), Count, Count, FitName, DatasetName, (kind, format, width, height, fit, dataset) =>
+            new V1.RenderPlotRequest { Kind = kind, Format = format, Width = Math.Clamp(width * 100, -100, 1_200), Height = Math.Clamp(height * 100, -100, 900), Fit = fit, Dataset = dataset })),
+        One("ListPreregistrations", Gen.Select(Named("ledgers/fuzz", "ledgers/nope", "ledgers/", "datasets/fuzz"), Count, Enum<V1.PreregistrationState>(2), (parent, size, state) =>
+            new V1.ListPreregistrationsRequest { Parent = parent, PageSize = size, State = state })),
+        One("CreatePreregistrations", Gen.Select(Named("ledgers/fuzz", "ledgers/x y", "fuzz"), FitName, ModelName, Number.Array[0, 4], Number, (parent, fit, model, coordinates, level) =>
+            new V1.CreatePreregistrationsRequest { Parent = parent, Fit = fit, Inputs = { new V1.PreregistrationInput { Model = model, Coordinates = { coordinates } } }, Level = level })),
+        Gen.Select(DatasetName, Enum<V1.ResultFormat>(4), Enum<V1.ScoreScale>(2), Gen.String[0, 200], Gen.Bool, (dataset, format, scale, text, header) =>
+        {
+            var messages = new List<V1.ImportFilesRequest>();
+            if (header)
+            {
+                messages.Add(new V1.ImportFilesRequest { Header = new V1.ImportFilesHeader { Dataset = dataset, Options = new V1.ResultImportOptions { Format = format, Scale = scale } } });
+            }
+
+            messages.Add(new V1.ImportFilesRequest { Chunk = new V1.FileChunk { FileName = "f.csv", Content = ByteString.CopyFromUtf8("model,benchmark,value\n" + text) } });
+            return ("ImportFiles", messages.Select(m => m.ToByteArray()).ToArray());
         }));
 }
