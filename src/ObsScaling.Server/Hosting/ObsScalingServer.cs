@@ -69,6 +69,7 @@ public static class ObsScalingServer
         builder.Services.AddSingleton<LedgerStore>();
         builder.Services.AddSingleton<FitWatchHub>();
         builder.Services.AddSingleton<DecompositionCache>();
+        builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         configure?.Invoke(builder);
 

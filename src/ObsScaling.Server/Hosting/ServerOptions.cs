@@ -19,4 +19,7 @@ public sealed class ServerOptions
 
     /// <summary>Largest number of models one import may carry.</summary>
     public int MaxImportModels { get; set; } = 100_000;
+
+    /// <summary>Heavy analyses (fits, backtests, subset searches, technique comparisons) run at once; default cores − 1, at least 1.</summary>
+    public int ComputeSlots { get; set; } = Services.ComputeSlots.DefaultSlots;
 }

@@ -164,7 +164,7 @@ internal sealed partial class ObsScalingService
 
         // The search reports progress from worker threads; forward the latest to the stream from this one.
         var latest = 0.0;
-        var search = Task.Run(
+        var search = compute.RunAsync(
             () => FieldPaths.Run(() => SubsetSelector.Search(space.Scores, pool.Models.Select(m => m.Family!).ToArray(), pool.Models.Select(m => m.Name).ToArray(), options, new SynchronousProgress(p => Volatile.Write(ref latest, p.Fraction)), context.CancellationToken), FieldPaths.InSelectSubset),
             context.CancellationToken);
         while (!search.IsCompleted)

@@ -36,7 +36,7 @@ internal sealed partial class ObsScalingService
         // The folds run on a worker; their progress reaches the stream through a channel read on this thread.
         var events = Channel.CreateUnbounded<BacktestProgress>(new UnboundedChannelOptions { SingleReader = true });
         var progress = new InlineProgress(p => events.Writer.TryWrite(p));
-        var run = Task.Run(
+        var run = compute.RunAsync(
             () =>
             {
                 try

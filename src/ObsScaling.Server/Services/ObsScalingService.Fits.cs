@@ -31,7 +31,7 @@ internal sealed partial class ObsScalingService
         await responseStream.WriteAsync(FitProgress("fitting", 0.2, $"imputing, decomposing and fitting {options.Target} on {models.Count} models"), context.CancellationToken).ConfigureAwait(false);
 
         // The engine is synchronous; run it off the request thread so the deadline and cancellation still reach it.
-        var result = await Task.Run(() => FieldPaths.Run(() => HoldoutAnalysis.Run(models, options, context.CancellationToken), FieldPaths.InSpec("spec")), context.CancellationToken).ConfigureAwait(false);
+        var result = await compute.RunAsync(() => FieldPaths.Run(() => HoldoutAnalysis.Run(models, options, context.CancellationToken), FieldPaths.InSpec("spec")), context.CancellationToken).ConfigureAwait(false);
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
         var fit = FitMapping.ToProto(result, ResourceName.Fit(id, fitId), request.Spec, dataset, now);
         await responseStream.WriteAsync(FitProgress("storing", 0.9, $"storing {fit.Name}"), context.CancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed partial class ObsScalingService
         var latest = new V1.Progress { Stage = "decomposing", Fraction = 0, Message = $"comparing {techniques.Length + 1} techniques" };
         await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = latest }, context.CancellationToken).ConfigureAwait(false);
         var report = new TechniqueProgressSink();
-        var work = Task.Run(() => TechniqueComparison.Compare(models, options, report, context.CancellationToken), context.CancellationToken);
+        var work = compute.RunAsync(() => TechniqueComparison.Compare(models, options, report, context.CancellationToken), context.CancellationToken);
         while (!work.IsCompleted)
         {
             await Task.WhenAny(work, Task.Delay(100, context.CancellationToken)).ConfigureAwait(false);

@@ -14,11 +14,14 @@ namespace ObsScaling.Server.Storage;
 /// </summary>
 internal sealed class LedgerStore
 {
+    private readonly string _path;
     private readonly string _connectionString;
 
     public LedgerStore(SqliteStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
+
+        _path = store.Path;
 
         // The main store has created the file and switched it to WAL; this shares its settings.
         _connectionString = new SqliteConnectionStringBuilder
@@ -75,6 +78,7 @@ internal sealed class LedgerStore
     /// <summary>Appends entries (their names set) to a ledger in one transaction, in order.</summary>
     public void Add(string ledger, IReadOnlyList<V1.Preregistration> entries)
     {
+        using var writer = WriteGate.Enter(_path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         var next = Convert.ToInt64(Scalar(c, tx, "SELECT COALESCE(MAX(seq), 0) FROM preregistrations WHERE ledger_id = $l", ("$l", ledger)), CultureInfo.InvariantCulture);
@@ -133,6 +137,7 @@ internal sealed class LedgerStore
     public IReadOnlySet<string> Score(string ledger, IReadOnlyList<(string Entry, V1.PreregistrationScore Score)> scores)
     {
         var inserted = new HashSet<string>(StringComparer.Ordinal);
+        using var writer = WriteGate.Enter(_path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         using var cmd = c.CreateCommand();

@@ -116,6 +116,7 @@ internal sealed class SqliteStore
     /// </summary>
     public ImportOutcome Import(string id, V1.ImportMode mode, string displayName, IReadOnlyList<MetricInfo> metrics, IReadOnlyList<ModelRecord> models)
     {
+        using var writer = WriteGate.Enter(Path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         var existing = ReadDataset(c, tx, id);
@@ -178,6 +179,7 @@ internal sealed class SqliteStore
 
     public void DeleteDataset(string id, bool force, string? etag)
     {
+        using var writer = WriteGate.Enter(Path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         var existing = ReadDataset(c, tx, id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
@@ -262,6 +264,7 @@ internal sealed class SqliteStore
     /// </summary>
     public bool PutFit(string dataset, string fitId, V1.Fit fit, bool replace, long? expectedRevision = null)
     {
+        using var writer = WriteGate.Enter(Path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         var ds = ReadDataset(c, tx, dataset) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(dataset));
@@ -290,6 +293,7 @@ internal sealed class SqliteStore
 
     public void DeleteFit(string dataset, string fit)
     {
+        using var writer = WriteGate.Enter(Path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         if (Scalar(c, tx, "SELECT 1 FROM fits WHERE dataset_id = $d AND id = $f", ("$d", dataset), ("$f", fit)) is null)
@@ -308,6 +312,7 @@ internal sealed class SqliteStore
             return;
         }
 
+        using var writer = WriteGate.Enter(Path);
         using var c = Open();
         using var tx = c.BeginTransaction();
         var next = Convert.ToInt64(Scalar(c, tx, "SELECT COALESCE(MAX(seq), 0) FROM forecasts WHERE dataset_id = $d AND fit_id = $f", ("$d", dataset), ("$f", fit)), System.Globalization.CultureInfo.InvariantCulture);
