@@ -15,14 +15,53 @@ internal sealed class LoadClient(V1.ObsScaling.ObsScalingClient client, int inde
     public const string Fit = "fit";
     public const string Decompose = "decompose";
 
-    public async Task RunAsync(DateTime end)
+    public async Task RunAsync(DateTime end, int clients)
     {
         var random = new Random(settings.Seed + index);
         var total = settings.ForecastWeight + settings.FitWeight + settings.DecomposeWeight;
+        var unaryTotal = settings.FitWeight + settings.DecomposeWeight;
+
+        // Paced (open loop): each client issues its share of the stated rates on a schedule, so latency is measured
+        // at a known throughput instead of at saturation; a call that is late does not push the schedule back.
+        var started = DateTime.UtcNow;
+        var forecastEvery = settings.ForecastRate > 0 ? TimeSpan.FromSeconds(settings.StreamSize * clients / settings.ForecastRate) : TimeSpan.MaxValue;
+        var unaryEvery = settings.UnaryRate > 0 ? TimeSpan.FromSeconds(clients / settings.UnaryRate) : TimeSpan.MaxValue;
+        var nextForecast = forecastEvery == TimeSpan.MaxValue ? DateTime.MaxValue : started + (forecastEvery * random.NextDouble());
+        var nextUnary = unaryEvery == TimeSpan.MaxValue ? DateTime.MaxValue : started + (unaryEvery * random.NextDouble());
         while (DateTime.UtcNow < end && recorder.TryClaim(settings.MaxRequests))
         {
-            var pick = random.Next(total);
-            var kind = pick < settings.ForecastWeight ? Forecast : pick < settings.ForecastWeight + settings.FitWeight ? Fit : Decompose;
+            string kind;
+            if (settings.Paced)
+            {
+                var forecastFirst = nextForecast <= nextUnary;
+                var due = forecastFirst ? nextForecast : nextUnary;
+                if (due >= end)
+                {
+                    break;
+                }
+
+                if (due > DateTime.UtcNow)
+                {
+                    await Task.Delay(due - DateTime.UtcNow);
+                }
+
+                if (forecastFirst)
+                {
+                    kind = Forecast;
+                    nextForecast += forecastEvery;
+                }
+                else
+                {
+                    kind = unaryTotal > 0 && random.Next(unaryTotal) < settings.FitWeight ? Fit : Decompose;
+                    nextUnary += unaryEvery;
+                }
+            }
+            else
+            {
+                var pick = random.Next(total);
+                kind = pick < settings.ForecastWeight ? Forecast : pick < settings.ForecastWeight + settings.FitWeight ? Fit : Decompose;
+            }
+
             var watch = Stopwatch.StartNew();
             try
             {

@@ -27,4 +27,12 @@ internal sealed record LoadSettings
     public int DecomposeWeight { get; init; } = 4;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>Open-loop pacing: forecasts per second over all clients (0 = as fast as each client can).</summary>
+    public double ForecastRate { get; init; }
+
+    /// <summary>Open-loop pacing: Fit and Decompose calls per second over all clients (0 = as fast as each client can).</summary>
+    public double UnaryRate { get; init; }
+
+    public bool Paced => ForecastRate > 0 || UnaryRate > 0;
 }

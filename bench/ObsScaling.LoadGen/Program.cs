@@ -18,13 +18,16 @@ var soakOption = new Option<double?>("--soak") { Description = "Seconds of the m
 var soakClientsOption = new Option<int>("--soak-clients") { DefaultValueFactory = _ => 8 };
 var streamSizeOption = new Option<int>("--stream-size") { Description = "Forecasts per Forecast stream", DefaultValueFactory = _ => 2_000 };
 var mixOption = new Option<string>("--mix") { Description = "Weights forecast:fit:decompose", DefaultValueFactory = _ => "2:1:4" };
+var forecastRateOption = new Option<double>("--forecast-rate") { Description = "Pace the clients (open loop): forecasts per second over all clients; 0 = closed loop (as fast as possible)" };
+var unaryRateOption = new Option<double>("--unary-rate") { Description = "Pace the clients (open loop): Fit + Decompose calls per second over all clients" };
+var warmUpOption = new Option<double?>("--warm-up") { Description = "Seconds of unrecorded load before the first level, so tiered JIT has optimised the hot paths (default 5; 1 with --quick)" };
 var addressOption = new Option<string?>("--address") { Description = "Drive a running server (loopback only) instead of starting one" };
 var pidOption = new Option<int?>("--server-pid") { Description = "With --address: the server's process id, for its memory" };
 var serverOption = new Option<string>("--server") { Description = "The server dll to start", DefaultValueFactory = _ => Path.Combine(AppContext.BaseDirectory, "ObsScaling.Server.dll") };
 
 var root = new RootCommand("ObsScaling load generator: Forecast streams, Fit and Decompose against a loopback server")
 {
-    quickOption, clientsOption, durationOption, maxRequestsOption, soakOption, soakClientsOption, streamSizeOption, mixOption, addressOption, pidOption, serverOption,
+    quickOption, clientsOption, durationOption, maxRequestsOption, soakOption, soakClientsOption, streamSizeOption, mixOption, forecastRateOption, unaryRateOption, warmUpOption, addressOption, pidOption, serverOption,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
@@ -44,10 +47,23 @@ root.SetAction(async (parse, cancellationToken) =>
         ForecastWeight = mix[0],
         FitWeight = mix[1],
         DecomposeWeight = mix[2],
+        ForecastRate = parse.GetValue(forecastRateOption),
+        UnaryRate = parse.GetValue(unaryRateOption),
     };
+    if (settings.Paced)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"paced (open loop): {settings.ForecastRate:N0} forecasts/s and {settings.UnaryRate:N0} Fit/Decompose calls/s over all clients"));
+    }
 
     Console.WriteLine();
     Console.WriteLine($"{"clients",7} {"forecasts/s",12} {"unary/s",8} {"fits/s",7} {"decompose p50/p99 ms",21} {"fit p50/p99 ms",15} {"stream p50/p99 ms",18} {"errors",-16} {"RSS max MB",10} {"VmHWM MB",9} {"srv CPU s",9} {"load",5}");
+    // A server measured cold reports its JIT: the first seconds of load ran 5-7x slower at p99 than the same load later.
+    var serverWarmUp = TimeSpan.FromSeconds(parse.GetValue(warmUpOption) ?? (quick ? 1 : 5));
+    if (serverWarmUp > TimeSpan.Zero)
+    {
+        await RunLevelAsync(server, settings, 8, serverWarmUp, TimeSpan.FromMilliseconds(250));
+    }
+
     var levels = new List<(int Clients, LoadRecorder Recorder, double Seconds)>();
     foreach (var clients in parse.GetValue(clientsOption)!)
     {
@@ -62,7 +78,15 @@ root.SetAction(async (parse, cancellationToken) =>
 
     Console.WriteLine();
     var best = levels.Max(l => l.Recorder.Forecasts / l.Seconds);
-    Target($"forecasts per second over streams (best level)", best, ">= 50,000", best >= 50_000);
+    if (settings.Paced)
+    {
+        // Paced runs hold the rate at what was asked; the throughput target is judged by a closed-loop run.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forecasts per second over streams (paced at {settings.ForecastRate:N0}) {best,27:N1}"));
+    }
+    else
+    {
+        Target($"forecasts per second over streams (best level)", best, ">= 50,000", best >= 50_000);
+    }
     if (levels.FirstOrDefault(l => l.Clients == 8) is { Recorder: not null } eight)
     {
         var p99 = eight.Recorder.Quantile(LoadClient.Decompose, 0.99);
@@ -156,7 +180,7 @@ static async Task<(LoadRecorder Recorder, double Seconds, double RssMax, List<(d
     var channels = Enumerable.Range(0, clients).Select(_ => GrpcChannel.ForAddress(server.Address)).ToArray();
     var watch = Stopwatch.StartNew();
     var end = DateTime.UtcNow + duration;
-    var running = channels.Select((c, i) => Task.Run(() => new LoadClient(new V1.ObsScaling.ObsScalingClient(c), i, settings, recorder).RunAsync(end))).ToArray();
+    var running = channels.Select((c, i) => Task.Run(() => new LoadClient(new V1.ObsScaling.ObsScalingClient(c), i, settings, recorder).RunAsync(end, clients))).ToArray();
     var all = Task.WhenAll(running);
     var samples = new List<(double Seconds, double Rss)>();
     var rssMax = 0.0;
