@@ -1,42 +1,18 @@
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using ObsScaling.PowerShell.Model;
-using ObsScaling.PowerShell.Session;
 using ObsScaling.PowerShell.Tests.Support;
-using ObsScaling.Server.Hosting;
 using ObsScaling.Testing;
 
 namespace ObsScaling.PowerShell.Tests.Pipelines;
 
 /// <summary>Compare-ObsTechnique on the paper's post-training data: rows and crossings against the Python reference.</summary>
-public sealed class CompareTechniqueTests : IAsyncLifetime
+public sealed class CompareTechniqueTests : InMemoryServer
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("obs-ps-tech-").FullName;
-    private WebApplication? _app;
-
-    public async Task InitializeAsync()
-    {
-        _app = ObsScalingServer.Build([$"--ObsScaling:DatabasePath={Path.Combine(_directory, "tech.db")}", "--Logging:LogLevel:Default=Warning"], b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app!.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [SkippableFact]
     public void Bbh_few_shot_vs_cot_rows_and_crossing_match_the_reference()
     {
         PaperData.SkipIfAbsent();
         using var host = new ModuleHost();
-        var channel = GrpcChannel.ForAddress("http://testhost", new GrpcChannelOptions { HttpHandler = _app!.GetTestServer().CreateHandler() });
-        ObsSession.Attach(host.Runspace, channel, "testhost");
+        Attach(host);
         var variables = new Dictionary<string, object?>
         {
             ["base"] = PaperData.PathOf("base_llm_benchmark_eval.csv"),
@@ -85,8 +61,7 @@ public sealed class CompareTechniqueTests : IAsyncLifetime
     public void Unknown_baseline_is_an_invalid_argument_error()
     {
         using var host = new ModuleHost();
-        var channel = GrpcChannel.ForAddress("http://testhost", new GrpcChannelOptions { HttpHandler = _app!.GetTestServer().CreateHandler() });
-        ObsSession.Attach(host.Runspace, channel, "testhost");
+        Attach(host);
         host.RunClean("$null = New-ObsSyntheticZoo -Seed 5 -Families 6 -ModelsPerFamily 4 | Import-ObsModel -Dataset zoo");
         host.Run("Compare-ObsTechnique zoo -Baseline nope -Technique downstream");
         var error = Assert.Single(host.Errors);

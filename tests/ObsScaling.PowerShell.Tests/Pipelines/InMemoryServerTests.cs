@@ -1,40 +1,16 @@
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using ObsScaling.PowerShell.Model;
-using ObsScaling.PowerShell.Session;
 using ObsScaling.PowerShell.Tests.Support;
-using ObsScaling.Server.Hosting;
 
 namespace ObsScaling.PowerShell.Tests.Pipelines;
 
 /// <summary>The module's cmdlets over an in-memory (TestHost) channel: the same chain, no socket at all.</summary>
-public sealed class InMemoryServerTests : IAsyncLifetime
+public sealed class InMemoryServerTests : InMemoryServer
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("obs-ps-mem-").FullName;
-    private WebApplication? _app;
-
-    public async Task InitializeAsync()
-    {
-        _app = ObsScalingServer.Build([$"--ObsScaling:DatabasePath={Path.Combine(_directory, "mem.db")}", "--Logging:LogLevel:Default=Warning"], b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app!.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public void The_whole_chain_runs_over_a_testhost_channel()
     {
         using var host = new ModuleHost();
-        var channel = GrpcChannel.ForAddress("http://testhost", new GrpcChannelOptions { HttpHandler = _app!.GetTestServer().CreateHandler() });
-        ObsSession.Attach(host.Runspace, channel, "testhost");
+        Attach(host);
 
         var output = host.RunClean(
             "$zoo = New-ObsSyntheticZoo -Seed 5 -Families 12 -ModelsPerFamily 5; " +

@@ -1,40 +1,16 @@
-using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using ObsScaling.PowerShell.Model;
-using ObsScaling.PowerShell.Session;
 using ObsScaling.PowerShell.Tests.Support;
-using ObsScaling.Server.Hosting;
 
 namespace ObsScaling.PowerShell.Tests.Pipelines;
 
 /// <summary>Select-ObsSubset -Method: the search that ran and what the chosen subsets save.</summary>
-public sealed class SubsetMethodTests : IAsyncLifetime
+public sealed class SubsetMethodTests : InMemoryServer
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("obs-ps-subset-").FullName;
-    private WebApplication? _app;
-
-    public async Task InitializeAsync()
-    {
-        _app = ObsScalingServer.Build([$"--ObsScaling:DatabasePath={Path.Combine(_directory, "subset.db")}", "--Logging:LogLevel:Default=Warning"], b => b.WebHost.UseTestServer());
-        await _app.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app!.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
     [Fact]
     public void Greedy_and_exhaustive_agree_on_a_small_zoo_and_report_savings()
     {
         using var host = new ModuleHost();
-        var channel = GrpcChannel.ForAddress("http://testhost", new GrpcChannelOptions { HttpHandler = _app!.GetTestServer().CreateHandler() });
-        ObsSession.Attach(host.Runspace, channel, "testhost");
+        Attach(host);
         host.RunClean("$null = New-ObsSyntheticZoo -Seed 5 -Families 12 -ModelsPerFamily 3 | Import-ObsModel -Dataset zoo");
         var exhaustive = host.RunClean("Select-ObsSubset zoo -Budget 6, 12 -Method Exhaustive").Select(ModuleHost.Base<ObsSubset>).ToArray();
         var greedy = host.RunClean("Select-ObsSubset zoo -Budget 6, 12 -Method GreedyExchange").Select(ModuleHost.Base<ObsSubset>).ToArray();

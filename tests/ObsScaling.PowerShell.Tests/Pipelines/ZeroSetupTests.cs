@@ -73,11 +73,13 @@ public sealed class ZeroSetupTests : IDisposable
         using var host = new ModuleHost();
         host.RunClean("$env:OBSSCALING_SERVER = $server; $env:OBSSCALING_DATABASE = $db", new Dictionary<string, object?> { ["server"] = ModuleHost.ServerDll, ["db"] = Path.Combine(_directory, "stop.db") });
         // ~56 million five-dimensional objectives: seconds of work, so it is still searching when stopped.
-        host.RunClean("New-ObsSyntheticZoo -Seed 4 -Families 60 -ModelsPerFamily 3 -LatentDimensions 5 -DownstreamWeight 1,1,1,1,1 | Import-ObsModel -Dataset big-zoo | Out-Null");
+        host.RunClean("New-ObsSyntheticZoo -Seed 4 -Families 65 -ModelsPerFamily 3 -LatentDimensions 5 -DownstreamWeight 1,1,1,1,1 | Import-ObsModel -Dataset big-zoo | Out-Null");
         var shell = host.Shell;
         shell.Commands.Clear();
         shell.Streams.ClearStreams();
-        shell.AddScript("Select-ObsSubset big-zoo -Budget 12, 18 -MaxFamilies 6 -Components 5");
+        // Exhaustive on purpose and as large as it is allowed (91 million combinations, just under the 1e8 limit): Auto
+        // would pick the greedy search, and a smaller exhaustive one can finish before Stop() lands.
+        shell.AddScript("Select-ObsSubset big-zoo -Budget 12, 18 -MaxFamilies 6 -Components 5 -Method Exhaustive");
         var running = shell.BeginInvoke();
 
         // Stop as soon as the server reports that the search itself has started.
