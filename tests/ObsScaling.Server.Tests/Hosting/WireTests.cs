@@ -145,7 +145,7 @@ public class WireTests
         await Uploads.ImportAsync(server.Client, "heavy", zoo);
         var tiny = new CallOptions(deadline: DateTime.UtcNow.AddMilliseconds(200));
 
-        var select = await Rpc.FailsAsync(StatusCode.DeadlineExceeded, () => Rpc.SelectAsync(server.Client, new V1.SelectSubsetRequest { Dataset = "heavy", MaxFamilies = 7, Budgets = { 84 } }, tiny));
+        var select = await Rpc.FailsAsync(StatusCode.DeadlineExceeded, () => Rpc.SelectAsync(server.Client, new V1.SelectSubsetRequest { Dataset = "heavy", MaxFamilies = 7, Budgets = { 84 }, Method = V1.SubsetSearchMethod.Exhaustive }, tiny));
         Rpc.NoInternals(select.Message);
 
         // Imputation that never meets its tolerance: a million iterations over 540 × 12 cells.
