@@ -28,6 +28,11 @@ public static class ObsScalingServer
         RequireKeyOffLoopback(urls, options);
         RequireKeyOffLoopback(builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""), options);
 
+        // The pool starts with one thread per core and adds more only about twice a second; with analyses holding
+        // workers, a fresh server's deadline timers and cheap calls waited 0.3-1.3 s for a thread. Start with more.
+        ThreadPool.GetMinThreads(out var workers, out var completion);
+        ThreadPool.SetMinThreads(Math.Max(workers, 4 * Environment.ProcessorCount + 8), completion);
+
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;

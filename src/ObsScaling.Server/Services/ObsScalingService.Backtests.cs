@@ -57,9 +57,17 @@ internal sealed partial class ObsScalingService
             },
             context.CancellationToken);
 
-        await foreach (var p in events.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        try
         {
-            await responseStream.WriteAsync(new V1.BacktestEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Message } }, context.CancellationToken).ConfigureAwait(false);
+            await foreach (var p in events.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(new V1.BacktestEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Message } }, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await WorkStoppedAsync(run).ConfigureAwait(false);
+            throw;
         }
 
         var table = await run.ConfigureAwait(false);

@@ -11,6 +11,13 @@ namespace ObsScaling.Server.Services;
 
 internal sealed partial class ObsScalingService
 {
+    /// <summary>
+    /// When a streaming handler is cancelled while its analysis runs on a worker, it waits for the worker (which
+    /// observes the same token) before it returns: the call then ends when the work ends, so its compute slot is
+    /// free for the next call and diagnostics measure the work, not just the handler.
+    /// </summary>
+    private static async Task WorkStoppedAsync(Task work) => await Task.WhenAny(work).ConfigureAwait(false);
+
     public override async Task CreateFit(V1.CreateFitRequest request, IServerStreamWriter<V1.FitEvent> responseStream, ServerCallContext context)
     {
         var id = DatasetId("parent", request.Parent, context);

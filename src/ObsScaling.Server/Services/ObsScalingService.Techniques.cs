@@ -45,13 +45,22 @@ internal sealed partial class ObsScalingService
         await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = latest }, context.CancellationToken).ConfigureAwait(false);
         var report = new TechniqueProgressSink();
         var work = compute.RunAsync(() => TechniqueComparison.Compare(models, options, report, context.CancellationToken), context.CancellationToken);
-        while (!work.IsCompleted)
+        try
         {
-            await Task.WhenAny(work, Task.Delay(100, context.CancellationToken)).ConfigureAwait(false);
-            if (!work.IsCompleted && report.Latest is { } p)
+            while (!work.IsCompleted)
             {
-                await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Stage } }, context.CancellationToken).ConfigureAwait(false);
+                await Task.WhenAny(work, Task.Delay(100, context.CancellationToken)).ConfigureAwait(false);
+                context.CancellationToken.ThrowIfCancellationRequested();
+                if (!work.IsCompleted && report.Latest is { } p)
+                {
+                    await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Stage } }, context.CancellationToken).ConfigureAwait(false);
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
+            await WorkStoppedAsync(work).ConfigureAwait(false);
+            throw;
         }
 
         var found = await work.ConfigureAwait(false);
