@@ -16,9 +16,8 @@ namespace ObsScaling.PowerShell.Cmdlets;
 [OutputType(typeof(ObsForecast))]
 public sealed class GetObsForecast : ObsCmdlet
 {
-    private readonly Dictionary<string, V1.Fit?> _fits = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, ObsModel>?> _datasetModels = new(StringComparer.Ordinal);
-    private readonly List<(string Fit, List<V1.ForecastInput> Inputs)> _batches = [];
+    private readonly FitBatches<V1.ForecastInput> _batches = new();
 
     /// <summary>The law: datasets/{dataset}/fits/{fit} (the Fit property of a law piped in), or a fit ID with -Dataset.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -87,19 +86,12 @@ public sealed class GetObsForecast : ObsCmdlet
             return;
         }
 
-        if (_batches.Count > 0 && _batches[^1].Fit == fitName)
-        {
-            _batches[^1].Inputs.AddRange(inputs);
-        }
-        else
-        {
-            _batches.Add((fitName, inputs));
-        }
+        _batches.Add(fitName, inputs);
     }
 
     protected override void EndProcessing()
     {
-        foreach (var (fit, inputs) in _batches)
+        foreach (var (fit, inputs) in _batches.All)
         {
             TryCall(() => Forecast(fit, inputs), fit);
         }
@@ -123,49 +115,16 @@ public sealed class GetObsForecast : ObsCmdlet
 
     private void AddInput(List<V1.ForecastInput> inputs, V1.Fit fit, ObsModel m)
     {
-        var input = new V1.ForecastInput { Model = m.Name, Family = m.Family ?? "" };
-        switch (fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified)
+        if (LawInput.From(fit, m, out var error) is { } input)
         {
-            case V1.PredictorKind.LogFlops when m.FlopsE21 is { } c:
-                input.FlopsE21 = c;
-                break;
-            case V1.PredictorKind.LogFlops:
-                WriteError(ObsErrors.InvalidArgument($"{m.Name}.FlopsE21", "(none)", "the law predicts from training compute, and this model has no FLOPs", "ObsModelWithoutFlops"));
-                return;
-            case V1.PredictorKind.LogParameters when m.ParametersB is { } n:
-                input.ParametersB = n;
-                break;
-            case V1.PredictorKind.LogParameters:
-                WriteError(ObsErrors.InvalidArgument($"{m.Name}.ParametersB", "(none)", "the law predicts from model size, and this model has no size", "ObsModelWithoutSize"));
-                return;
-            default:
-                var used = fit.Space?.Metrics.Count > 0 ? fit.Space.Metrics.ToHashSet(StringComparer.Ordinal) : null;
-                var scores = new V1.MetricScores();
-                foreach (var (k, v) in m.Scores)
-                {
-                    if (used is null || used.Contains(k))
-                    {
-                        scores.Values[k] = v;
-                    }
-                }
-
-                input.Scores = scores;
-                break;
+            inputs.Add(input);
         }
-
-        inputs.Add(input);
+        else
+        {
+            WriteError(error!);
+        }
     }
 
-    private V1.Fit? GetFit(string name)
-    {
-        if (!_fits.TryGetValue(name, out var fit))
-        {
-            TryCall(() => fit = Await(Client.GetFitAsync(new V1.GetFitRequest { Name = name }, Call()).ResponseAsync), name);
-            _fits[name] = fit;
-        }
-
-        return fit;
-    }
 
     private Dictionary<string, ObsModel>? DatasetModels(string fitName)
     {

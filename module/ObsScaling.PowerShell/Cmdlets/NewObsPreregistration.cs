@@ -16,8 +16,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 [OutputType(typeof(ObsPreregistration))]
 public sealed class NewObsPreregistration : ObsCmdlet
 {
-    private readonly Dictionary<string, V1.Fit?> _fits = new(StringComparer.Ordinal);
-    private readonly List<(string Fit, List<V1.PreregistrationInput> Inputs)> _batches = [];
+    private readonly FitBatches<V1.PreregistrationInput> _batches = new();
 
     /// <summary>The ledger (ID or ledgers/{ledger}); created with its first entry.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -81,20 +80,13 @@ public sealed class NewObsPreregistration : ObsCmdlet
             }
         }
 
-        if (_batches.Count > 0 && _batches[^1].Fit == fitName)
-        {
-            _batches[^1].Inputs.AddRange(inputs);
-        }
-        else
-        {
-            _batches.Add((fitName, inputs));
-        }
+        _batches.Add(fitName, inputs);
     }
 
     protected override void EndProcessing()
     {
         var ledger = Ledger.StartsWith("ledgers/", StringComparison.Ordinal) ? Ledger : "ledgers/" + Ledger;
-        foreach (var (fit, inputs) in _batches)
+        foreach (var (fit, inputs) in _batches.All)
         {
 
             // -Model names are forecast with every law piped in (one entry per model and law).
@@ -137,47 +129,27 @@ public sealed class NewObsPreregistration : ObsCmdlet
 
     private V1.PreregistrationInput? ToInput(V1.Fit fit, ObsModel m)
     {
-        var input = new V1.PreregistrationInput { Model = m.Name, Family = m.Family ?? "" };
-        switch (fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified)
+        if (LawInput.From(fit, m, out var error) is not { } input)
         {
-            case V1.PredictorKind.LogFlops when m.FlopsE21 is { } c:
-                input.FlopsE21 = c;
+            WriteError(error!);
+            return null;
+        }
+
+        var entry = new V1.PreregistrationInput { Model = input.Model, Family = input.Family };
+        switch (input.ByCase)
+        {
+            case V1.ForecastInput.ByOneofCase.FlopsE21:
+                entry.FlopsE21 = input.FlopsE21;
                 break;
-            case V1.PredictorKind.LogFlops:
-                WriteError(ObsErrors.InvalidArgument($"{m.Name}.FlopsE21", "(none)", "the law predicts from training compute, and this model has no FLOPs", "ObsModelWithoutFlops"));
-                return null;
-            case V1.PredictorKind.LogParameters when m.ParametersB is { } n:
-                input.ParametersB = n;
+            case V1.ForecastInput.ByOneofCase.ParametersB:
+                entry.ParametersB = input.ParametersB;
                 break;
-            case V1.PredictorKind.LogParameters:
-                WriteError(ObsErrors.InvalidArgument($"{m.Name}.ParametersB", "(none)", "the law predicts from model size, and this model has no size", "ObsModelWithoutSize"));
-                return null;
             default:
-                // Only the metrics the law reads: a model's other scores (its target among them, if known) are not inputs.
-                var read = fit.Spec.Predictors?.Kind == V1.PredictorKind.Metrics ? fit.Spec.Predictors.Metrics : fit.Space?.Metrics;
-                var used = read?.ToHashSet(StringComparer.Ordinal);
-                foreach (var (k, v) in m.Scores)
-                {
-                    if (used is null || used.Contains(k))
-                    {
-                        input.Scores[k] = v;
-                    }
-                }
-
+                entry.Scores.Add(input.Scores.Values);
                 break;
         }
 
-        return input;
+        return entry;
     }
 
-    private V1.Fit? GetFit(string name)
-    {
-        if (!_fits.TryGetValue(name, out var fit))
-        {
-            TryCall(() => fit = Await(Client.GetFitAsync(new V1.GetFitRequest { Name = name }, Call()).ResponseAsync), name);
-            _fits[name] = fit;
-        }
-
-        return fit;
-    }
 }

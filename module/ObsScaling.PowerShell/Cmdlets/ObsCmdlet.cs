@@ -15,6 +15,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 public abstract class ObsCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, V1.Fit?> _fits = new(StringComparer.Ordinal);
     private Connection? _connection;
 
     protected CancellationToken CallCancelled => _stop.Token;
@@ -44,6 +45,18 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
     }
 
     internal V1.ObsScaling.ObsScalingClient Client => Connection.Client;
+
+    /// <summary>A stored fit, fetched once per cmdlet invocation (null, with the error written, when it cannot be read).</summary>
+    protected V1.Fit? GetFit(string name)
+    {
+        if (!_fits.TryGetValue(name, out var fit))
+        {
+            TryCall(() => fit = Await(Client.GetFitAsync(new V1.GetFitRequest { Name = name }, Call()).ResponseAsync), name);
+            _fits[name] = fit;
+        }
+
+        return fit;
+    }
 
     protected CallOptions Call() => new(headers: Connection.Headers(), cancellationToken: CallCancelled);
 

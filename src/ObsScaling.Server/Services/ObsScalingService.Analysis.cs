@@ -167,24 +167,10 @@ internal sealed partial class ObsScalingService
         var search = compute.RunAsync(
             () => FieldPaths.Run(() => SubsetSelector.Search(space.Scores, pool.Models.Select(m => m.Family!).ToArray(), pool.Models.Select(m => m.Name).ToArray(), options, new SynchronousProgress(p => Volatile.Write(ref latest, p.Fraction)), context.CancellationToken), FieldPaths.InSelectSubset),
             context.CancellationToken);
-        try
-        {
-            while (!search.IsCompleted)
-            {
-                await Task.WhenAny(search, Task.Delay(100, context.CancellationToken)).ConfigureAwait(false);
-                if (!search.IsCompleted)
-                {
-                    await responseStream.WriteAsync(new V1.SelectSubsetEvent { Progress = new V1.Progress { Stage = "searching", Fraction = Volatile.Read(ref latest), Message = options.Method == SubsetSearchMethod.GreedyExchange ? "greedy search with exchanges" : "searching family combinations" } }, context.CancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            await WorkStoppedAsync(search).ConfigureAwait(false);
-            throw;
-        }
-
-        var found = await search.ConfigureAwait(false);
+        var found = await WhileRunningAsync(
+            search,
+            () => responseStream.WriteAsync(new V1.SelectSubsetEvent { Progress = new V1.Progress { Stage = "searching", Fraction = Volatile.Read(ref latest), Message = options.Method == SubsetSearchMethod.GreedyExchange ? "greedy search with exchanges" : "searching family combinations" } }, context.CancellationToken),
+            context.CancellationToken).ConfigureAwait(false);
         var selection = new V1.SubsetSelection
         {
             Combinations = found.Combinations,

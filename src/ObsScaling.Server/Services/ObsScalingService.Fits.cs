@@ -18,6 +18,30 @@ internal sealed partial class ObsScalingService
     /// </summary>
     private static async Task WorkStoppedAsync(Task work) => await Task.WhenAny(work).ConfigureAwait(false);
 
+    /// <summary>Awaits an analysis on a worker, sending progress every 100 ms while it runs.</summary>
+    private static async Task<T> WhileRunningAsync<T>(Task<T> work, Func<Task> sendProgress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!work.IsCompleted)
+            {
+                await Task.WhenAny(work, Task.Delay(100, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!work.IsCompleted)
+                {
+                    await sendProgress().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            await WorkStoppedAsync(work).ConfigureAwait(false);
+            throw;
+        }
+
+        return await work.ConfigureAwait(false);
+    }
+
     public override async Task CreateFit(V1.CreateFitRequest request, IServerStreamWriter<V1.FitEvent> responseStream, ServerCallContext context)
     {
         var id = DatasetId("parent", request.Parent, context);

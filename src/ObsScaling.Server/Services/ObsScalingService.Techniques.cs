@@ -45,25 +45,12 @@ internal sealed partial class ObsScalingService
         await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = latest }, context.CancellationToken).ConfigureAwait(false);
         var report = new TechniqueProgressSink();
         var work = compute.RunAsync(() => TechniqueComparison.Compare(models, options, report, context.CancellationToken), context.CancellationToken);
-        try
-        {
-            while (!work.IsCompleted)
-            {
-                await Task.WhenAny(work, Task.Delay(100, context.CancellationToken)).ConfigureAwait(false);
-                context.CancellationToken.ThrowIfCancellationRequested();
-                if (!work.IsCompleted && report.Latest is { } p)
-                {
-                    await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Stage } }, context.CancellationToken).ConfigureAwait(false);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            await WorkStoppedAsync(work).ConfigureAwait(false);
-            throw;
-        }
-
-        var found = await work.ConfigureAwait(false);
+        var found = await WhileRunningAsync(
+            work,
+            () => report.Latest is { } p
+                ? responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Stage } }, context.CancellationToken)
+                : Task.CompletedTask,
+            context.CancellationToken).ConfigureAwait(false);
         var result = new V1.TechniqueComparison { Baseline = found.Baseline, Resamples = found.Resamples, Level = double.IsFinite(found.Level) ? found.Level : 0, DatasetEtag = dataset.Etag };
         result.CapabilityMetrics.AddRange(capability);
         foreach (var law in found.Laws)
