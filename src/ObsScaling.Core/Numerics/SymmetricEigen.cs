@@ -77,10 +77,17 @@ internal static class SymmetricEigen
     /// </summary>
     public static void LargestFirst(ReadOnlySpan<double> a, int p, Span<int> order)
     {
-        for (var i = 0; i < p; i++)
+        var k = Math.Min(order.Length, p);
+        var count = 0;
+        for (var i = 0; i < p && k > 0; i++)
         {
             var value = a[(i * p) + i];
-            var at = i;
+            if (count == k && !(a[(order[k - 1] * p) + order[k - 1]] < value))
+            {
+                continue;
+            }
+
+            var at = count < k ? count++ : k - 1;
             while (at > 0 && a[(order[at - 1] * p) + order[at - 1]] < value)
             {
                 order[at] = order[at - 1];
