@@ -61,16 +61,18 @@ public class LawIntervalsTests
     }
 
     [Theory]
-    [InlineData(IntervalMethod.FamilyBootstrap)]
-    [InlineData(IntervalMethod.ModelBootstrap)]
-    [InlineData(IntervalMethod.Parametric)]
-    public void Ninety_percent_intervals_cover_about_ninety_percent_of_new_models_from_a_known_law(IntervalMethod method)
+    [InlineData(IntervalMethod.FamilyBootstrap, 42)]
+    [InlineData(IntervalMethod.ModelBootstrap, 41)]
+    [InlineData(IntervalMethod.Parametric, 43)]
+    public void Ninety_percent_intervals_cover_about_ninety_percent_of_new_models_from_a_known_law(IntervalMethod method, int inside)
     {
         // Fresh zoos from the same law: intervals from one fit must cover ~90% of another draw's models.
         var (models, options) = Zoo(0.03, seed: 21, method: method);
         var fit = HoldoutAnalysis.Run(models, options with { Split = HoldoutSplit.Random(0.3, 3) });
         Assert.NotNull(fit.Coverage);
-        Assert.InRange(fit.Coverage!.Value, 0.78, 0.99);
+        // Seeded and deterministic, so the exact count is pinned: 41–43 of the 45 held-out models, i.e. 91–96% for a
+        // nominal 90%, which is what a sound interval gives on a sample this size.
+        Assert.Equal(inside / 45.0, fit.Coverage!.Value);
     }
 
     [Fact]
