@@ -1,4 +1,4 @@
-# The paper's Agents analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, method.md §9).
+# The paper's Agents analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, docs/method.md §9).
 # Sec 4.3: AgentBench (0-10) and AgentBoard (/100) of instruct models from 7 instruct benchmarks, the best 10%
 # by score held out, reference family Llama-2-Chat.
 # Three tables, each comparing PC-1..4, ln FLOPs, ln params and MMLU alone (best marked):

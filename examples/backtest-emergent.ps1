@@ -1,4 +1,4 @@
-# The paper's Emergent analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, method.md §9).
+# The paper's Emergent analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, docs/method.md §9).
 # Sec 4.1: four "emergent" BIG-Bench tasks (word_unscrambling, parsinlu_qa, arithmetic_3ds, arithmetic_2dm) of the
 # 77 base models, FLOPs <= 84 in train (<= 22 for arithmetic), sigmoid with floor, min-max from the chance level.
 # Three tables, each comparing PC-1..4, ln FLOPs, ln params and MMLU alone (best marked):

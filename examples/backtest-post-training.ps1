@@ -1,4 +1,4 @@
-# The paper's PostTraining analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, method.md §9).
+# The paper's PostTraining analysis as comparing backtests (Ruan, Maddison, Hashimoto 2024, docs/method.md §9).
 # Sec 4.2: GSM8K under three post-training techniques (greedy, CoT, CoT + self-consistency) of the 77 base models,
 # PC-1..3 of the 7 non-GSM benchmarks, FLOPs <= 84 in train, sigmoid with floor, Huber delta 1.
 # Three tables, each comparing PC-1..4, ln FLOPs, ln params and MMLU alone (best marked):

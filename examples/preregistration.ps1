@@ -1,4 +1,4 @@
-# Reproduces the paper's preregistration (Ruan, Maddison, Hashimoto 2024; method.md §1): the leaderboard-v2 laws
+# Reproduces the paper's preregistration (Ruan, Maddison, Hashimoto 2024; docs/method.md §1): the leaderboard-v2 laws
 # (App. C.3: BBH, GPQA, MATH-hard from PC-1..3 of seven base benchmarks) are fitted WITHOUT the 20 models released
 # after May 2024, a forecast with a 90% interval is recorded for each of them in an immutable ledger, then their
 # leaderboard-v2 scores are imported and the ledger is scored.

@@ -8,7 +8,7 @@ namespace ObsScaling.Compare;
 /// <summary>
 /// The pipeline of the table's first row on the 77 default models: impute the seven non-GSM8K benchmarks (k = 1),
 /// PCA (5 components), then one sigmoid-with-floor fit of GSM8K-CoT accuracy (post-training file) on PC-1..3 of the
-/// models that have it — the post-training setup of method.md §9 without its split.
+/// models that have it — the post-training setup of docs/method.md §9 without its split.
 /// </summary>
 internal sealed class PaperPipeline
 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent Python implementation of the compared work (numpy / scipy / sklearn, Debian's python3-* packages).
 
-It follows /work/shared/docs/method.md the way the paper's code does, not the way the C# product does:
+It follows ../shared/docs/method.md the way the paper's code does, not the way the C# product does:
   * imputation: standardise with nanmean / nanstd (ddof 0), fill with the column mean, then 1000 alternating
     steps of a rank-1 sklearn-free SVD reconstruction (the reference's allclose stop never fires, method.md §3);
   * PCA: sklearn PCA(5) on the imputed raw scores, then the project's sign rule (tests/golden/make_golden.py);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Independent reference for the comparing backtests (leave one family out, cutoff sweep + AUE).
 
-Written from /work/shared/docs/method.md (§2 pipeline, §6 rank_by split, the AUE of plot_reg_metric_curves) and
+Written from ../shared/docs/method.md (§2 pipeline, §6 rank_by split, the AUE of plot_reg_metric_curves) and
 the backtest definitions in docs/backtests.md. Reuses only the numpy/scipy/sklearn helpers of make_golden.py
 (imputation, PCA with the project's sign rule, converged least-squares sigmoid fits); nothing from the C# product.
 

@@ -4,7 +4,7 @@
 What this is
     A from-scratch Python implementation of the "Observational Scaling Laws"
     pipeline (Ruan, Maddison, Hashimoto 2024) written from
-    /work/shared/docs/method.md only.  It does NOT read, call or share any code
+    ../shared/docs/method.md only.  It does NOT read, call or share any code
     with the C# product, nor does it copy code from the paper's repository.
     The C# test-suite compares its results against the golden.json written here.
 
@@ -12,7 +12,7 @@ How to run
     /usr/bin/python3 tests/golden/make_golden.py [DATA_DIR] [--out PATH]
 
     DATA_DIR defaults to ../../../shared/data/obsscaling resolved relative to
-    this script (i.e. /work/shared/data/obsscaling).  Output defaults to
+    this script (i.e. ../shared/data/obsscaling beside the repository).  Output defaults to
     golden.json next to this script.  Deterministic; runs in well under 2 min.
     Requires numpy, scipy, scikit-learn, pandas (tested: numpy 1.24, scipy 1.10,
     sklearn 1.2.1, pandas 1.5.3).
@@ -645,7 +645,7 @@ def main():
                     "pandas": pd.__version__, "python": sys.version.split()[0],
                     "generated_by": "make_golden.py", "sign_rule": SIGN_RULE,
                     "sign_rule_applied": True,
-                    "source": "independent implementation from /work/shared/docs/method.md",
+                    "source": "independent implementation from ../shared/docs/method.md",
                     "bbh_random_mean": BBH_RANDOM_MEAN, "eps": EPS,
                     "bbh_random_mean_note": "mean of the 27 per-task random-guess values listed in method.md §1 "
                                             "= 7.0857/27 = 0.262434 (method.md's rounded '0.2640' is not the "

@@ -9,7 +9,7 @@ using V1 = ObsScaling.Grpc.V1;
 namespace ObsScaling.PowerShell.Cmdlets;
 
 /// <summary>
-/// Runs one of the paper's analyses (method.md §9) as a comparing backtest: reads the paper's CSV files from -Data,
+/// Runs one of the paper's analyses (docs/method.md §9) as a comparing backtest: reads the paper's CSV files from -Data,
 /// uploads the analysis's models to the dataset "paper-&lt;analysis&gt;", and backtests every target of the analysis
 /// with the reference setup (target transform, capability benchmarks, link, loss, split, reference family).
 /// </summary>

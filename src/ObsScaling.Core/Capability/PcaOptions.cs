@@ -1,6 +1,6 @@
 namespace ObsScaling.Core.Capability;
 
-/// <summary>Settings of the capability-space PCA (method.md §4).</summary>
+/// <summary>Settings of the capability-space PCA (docs/method.md §4).</summary>
 public sealed record PcaOptions
 {
     /// <summary>Number of components kept (reference 5).</summary>

@@ -5,7 +5,7 @@ namespace ObsScaling.Core.Efficiency;
 
 /// <summary>
 /// How one family converts compute into one capability dimension: OLS of a PC score on
-/// log10(FLOPs (1E21) + 1e-9) over the family's models (method.md §7, per-family fit).
+/// log10(FLOPs (1E21) + 1e-9) over the family's models (docs/method.md §7, per-family fit).
 /// </summary>
 public sealed record FamilyEfficiency(string Family, int Component, OlsFit Fit)
 {

@@ -4,7 +4,7 @@ namespace ObsScaling.Core.Equivalence;
 
 /// <summary>
 /// Expresses an aggregated capability C = c + w·x as the log10 training FLOPs (units of 1e21) that a
-/// reference family would need to reach it (method.md §7): OLS of C on log10 FLOPs over the
+/// reference family would need to reach it (docs/method.md §7): OLS of C on log10 FLOPs over the
 /// reference family's models, then inverted.
 /// </summary>
 /// <param name="Slope">w_e: capability gained per decade of reference-family compute.</param>

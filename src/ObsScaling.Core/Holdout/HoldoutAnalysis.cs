@@ -9,7 +9,7 @@ using ObsScaling.Core.Uncertainty;
 namespace ObsScaling.Core.Holdout;
 
 /// <summary>
-/// The end-to-end holdout pipeline of method.md §2: transform the target, drop unevaluated rows,
+/// The end-to-end holdout pipeline of docs/method.md §2: transform the target, drop unevaluated rows,
 /// split, impute and decompose on the training rows only (test rows imputed and projected with the
 /// frozen train model), fit, score both parts on the transformed scale, and map capabilities to
 /// reference-family-equivalent compute.

@@ -4,7 +4,7 @@ using ObsScaling.Core.Laws;
 
 namespace ObsScaling.Core.Holdout;
 
-/// <summary>One holdout analysis: what to predict, from what, how, and on which split (method.md §2).</summary>
+/// <summary>One holdout analysis: what to predict, from what, how, and on which split (docs/method.md §2).</summary>
 public sealed record HoldoutOptions
 {
     /// <summary>The downstream metric to forecast.</summary>

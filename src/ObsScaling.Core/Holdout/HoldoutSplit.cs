@@ -26,7 +26,7 @@ public enum HoldoutSplitKind
 
 /// <summary>
 /// How models are divided into the rows a law is fitted on and the rows it must forecast
-/// (method.md §6). <see cref="TargetColumn"/> names the transformed target as a column.
+/// (docs/method.md §6). <see cref="TargetColumn"/> names the transformed target as a column.
 /// </summary>
 public sealed record HoldoutSplit
 {

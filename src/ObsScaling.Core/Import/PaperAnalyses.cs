@@ -5,7 +5,7 @@ using ObsScaling.Core.Laws;
 namespace ObsScaling.Core.Import;
 
 /// <summary>
-/// The setups of the paper's notebooks (method.md §9) built from the public files: agents,
+/// The setups of the paper's notebooks (docs/method.md §9) built from the public files: agents,
 /// leaderboard v2, post-training techniques and emergent capabilities. Predictors default to PC-1..3;
 /// swap <see cref="HoldoutOptions.Predictors"/> for the compute baselines.
 /// </summary>

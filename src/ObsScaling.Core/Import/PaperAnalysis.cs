@@ -3,7 +3,7 @@ using ObsScaling.Core.Holdout;
 
 namespace ObsScaling.Core.Import;
 
-/// <summary>Figures the paper's notebooks print for an analysis (method.md §11), null where none is published.</summary>
+/// <summary>Figures the paper's notebooks print for an analysis (docs/method.md §11), null where none is published.</summary>
 public sealed record PublishedFigures(double? TrainMse, double? TestMse, double? EquivalentSlope = null, double? EquivalentIntercept = null);
 
 /// <summary>One of the paper's holdout analyses, ready to run: its data and its settings.</summary>

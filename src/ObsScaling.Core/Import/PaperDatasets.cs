@@ -3,7 +3,7 @@ using ObsScaling.Core.Domain;
 namespace ObsScaling.Core.Import;
 
 /// <summary>
-/// The paper's public evaluation tables and the subsets its analyses use (method.md §1). Files are
+/// The paper's public evaluation tables and the subsets its analyses use (docs/method.md §1). Files are
 /// opened through a caller-supplied function so that Core itself never touches the file system.
 /// </summary>
 public static class PaperDatasets

@@ -54,7 +54,7 @@ public static class PaperMetrics
     };
 
     /// <summary>
-    /// Mean of <see cref="BbhRandom"/> (0.262434): the min–max floor of overall BBH. method.md rounds it
+    /// Mean of <see cref="BbhRandom"/> (0.262434): the min–max floor of overall BBH (docs/method.md §12). Notes on the reference round it
     /// to "0.2640", but only the exact mean reproduces the published leaderboard-v2 BBH curve
     /// (w_e 1.187, b_e −4.222; 0.2640 gives 1.211/−4.285), so the exact mean is used.
     /// </summary>

@@ -83,7 +83,7 @@ public sealed class PcaImputation
     internal IReadOnlyList<string>? ColumnNames { get; }
 
     /// <summary>
-    /// Completes further rows with the frozen train model (method.md §3 step 5): standardise with train
+    /// Completes further rows with the frozen train model (docs/method.md §3, new rows): standardise with train
     /// statistics, fill with train means, iterate the reconstruction with the last train PCA fixed.
     /// Observed cells are not changed.
     /// </summary>

@@ -1,6 +1,6 @@
 namespace ObsScaling.Core.Imputation;
 
-/// <summary>Settings of the iterative low-rank imputation (method.md §3). Defaults are the reference's.</summary>
+/// <summary>Settings of the iterative low-rank imputation (docs/method.md §3). Defaults are the reference's.</summary>
 public sealed record PcaImputationOptions
 {
     /// <summary>Rank k of the reconstruction (reference default 1).</summary>

@@ -3,7 +3,7 @@ using ObsScaling.Core.Domain;
 
 namespace ObsScaling.Core.Imputation;
 
-/// <summary>Iterative low-rank PCA imputation of missing benchmark scores (method.md §3).</summary>
+/// <summary>Iterative low-rank PCA imputation of missing benchmark scores (docs/method.md §3).</summary>
 public static class PcaImputer
 {
     /// <summary>

@@ -1,7 +1,7 @@
 namespace ObsScaling.Core.Selection;
 
 /// <summary>
-/// What to search for (method.md §8). Whole families are the unit of selection; a budget caps the number
+/// What to search for (docs/method.md §8). Whole families are the unit of selection; a budget caps the number
 /// of models, not families.
 /// </summary>
 public sealed record SubsetSearchOptions

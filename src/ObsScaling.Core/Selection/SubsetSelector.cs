@@ -4,7 +4,7 @@ using ObsScaling.Core.Domain;
 namespace ObsScaling.Core.Selection;
 
 /// <summary>
-/// V-optimal choice of which model families to evaluate under a model-count budget (method.md §8): exhaustive
+/// V-optimal choice of which model families to evaluate under a model-count budget (docs/method.md §8): exhaustive
 /// search over family combinations maximising −trace(G_all · G_S⁻¹), with G = XᵀX on the uncentred leading PC
 /// scores and no intercept.
 /// </summary>

@@ -6,7 +6,7 @@ using ObsScaling.Core.Uncertainty;
 namespace ObsScaling.Core.Techniques;
 
 /// <summary>
-/// Which techniques to compare on one capability axis, and how (method.md §9, post-training setup): every technique
+/// Which techniques to compare on one capability axis, and how (docs/method.md §9, post-training setup): every technique
 /// metric gets its own law on the same PC predictors; the curves meet on reference-family-equivalent compute.
 /// </summary>
 public sealed record TechniqueComparisonOptions

@@ -66,7 +66,7 @@ public class GoldenLawTests
 
         if (g.GetProperty("published") is { ValueKind: JsonValueKind.Object } published)
         {
-            // The notebooks print two significant figures (method.md §11); GPQA-PC's published test MSE came from
+            // The notebooks print two significant figures (docs/method.md §11); GPQA-PC's published test MSE came from
             // the reference solver stopping early (8.27e-4) while the optimum is 8.18e-4, still within 2 figures' reach.
             Testing.Golden.RelativeClose(published.Number("mse_train"), result.TrainMse, 0.06, "published train MSE");
             Testing.Golden.RelativeClose(published.Number("mse_test"), result.TestMse, 0.06, "published test MSE");

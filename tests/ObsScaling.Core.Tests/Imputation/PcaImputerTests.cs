@@ -239,7 +239,7 @@ public class PcaImputerTests
 
         Assert.True(fit.Converged);
         Assert.InRange(fit.Iterations, 10, 30);
-        // numpy, 1000 iterations of the reference's loop (method.md §3).
+        // numpy, 1000 iterations of the reference's loop (docs/method.md §3).
         var expected = new (string Model, string Metric, double Value)[]
         {
             ("meta-llama/Meta-Llama-3-70B", "ARC-C", 0.7272183735072869),

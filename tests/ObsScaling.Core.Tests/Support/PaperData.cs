@@ -21,7 +21,7 @@ internal static class PaperData
     /// <summary>The 8 base benchmarks in the file's column order.</summary>
     public static string[] Metrics => [.. PaperMetrics.BaseBenchmarks];
 
-    /// <summary>The default 77-model set of method.md §1 as plain arrays.</summary>
+    /// <summary>The default 77-model set of docs/method.md §1 as plain arrays.</summary>
     public static DefaultSet LoadDefaultSet()
     {
         var set = DefaultBase();
