@@ -230,7 +230,6 @@ internal sealed class LevenbergMarquardt
         return sum;
     }
 
-    /// <summary>Fills H = JᵀWJ and g = JᵀWr (= Jᵀψ(r)); returns rᵀWr for the gradient test.</summary>
     /// <summary>
     /// Newton steps on the free parameters after convergence, each kept only if it shrinks the free gradient.
     /// Near the optimum F is flat to rounding, so LM's loss-based acceptance can stop ~1e-6 short in a weakly
@@ -332,6 +331,7 @@ internal sealed class LevenbergMarquardt
         return Math.Sqrt(sum);
     }
 
+    /// <summary>Fills H = JᵀWJ and g = JᵀWr (= Jᵀψ(r)); returns rᵀWr for the gradient test.</summary>
     private double BuildNormalEquations(double huberDelta)
     {
         var m = _m;
