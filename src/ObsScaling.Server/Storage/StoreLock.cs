@@ -23,7 +23,8 @@ internal sealed class StoreLock : IDisposable
             var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             try
             {
-                // The owner's process id, for whoever finds the file; the lock itself is what counts.
+                // The owner's process id, for whoever finds the file (the lock keeps other processes from reading
+                // it through .NET, but cat works); the lock itself is what counts.
                 file.SetLength(0);
                 var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
                 file.Write(pid);
@@ -38,22 +39,8 @@ internal sealed class StoreLock : IDisposable
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
         {
-            var owner = "";
-            try
-            {
-                using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                using var text = new StreamReader(reader);
-                owner = text.ReadLine()?.Trim() is { Length: > 0 } pid ? $" (process {pid})" : "";
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-
             throw new InvalidOperationException(
-                $"Refusing to open the database {database}: another ObsScaling server{owner} is using it (it holds {path}). " +
+                $"Refusing to open the database {database}: another ObsScaling server is using it (it holds {path}, which names its process id). " +
                 "One server process per database file: stop the other one, connect to it, or give this one another --ObsScaling:DatabasePath.", ex);
         }
     }
