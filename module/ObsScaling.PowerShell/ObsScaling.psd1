@@ -19,6 +19,7 @@
         'Get-ObsDataset'
         'Remove-ObsDataset'
         'Invoke-ObsDecomposition'
+        'New-ObsFitSpec'
         'Invoke-ObsFit'
         'Get-ObsFit'
         'Watch-ObsFit'

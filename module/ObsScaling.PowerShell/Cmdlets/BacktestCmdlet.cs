@@ -5,11 +5,31 @@ using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Cmdlets;
 
-/// <summary>What the backtest cmdlets share: predictor sets by name, the mode switches, and the streamed call.</summary>
-public abstract class BacktestCmdlet : ObsCmdlet
+/// <summary>The backtest modes (-Compare, -LeaveOneFamilyOut, -Sweep…), declared by Invoke-ObsBacktest and Invoke-ObsPaperBacktest.</summary>
+public interface IBacktestModes
 {
-    private const int ProgressId = 3;
+    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
+    string[]? Compare { get; set; }
 
+    /// <summary>Each family in turn is forecast by a law fitted on the others.</summary>
+    SwitchParameter LeaveOneFamilyOut { get; set; }
+
+    /// <summary>With -LeaveOneFamilyOut: only these families are forecast (default every family with the target).</summary>
+    string[]? Family { get; set; }
+
+    /// <summary>Holds out the top share of models by -SweepColumn for each -HeldOutShare, and reports the area under the error curve.</summary>
+    SwitchParameter Sweep { get; set; }
+
+    /// <summary>Shares of the models held out by -Sweep, each in (0, 1) (default 0.1, 0.2, 0.3, 0.4, 0.5).</summary>
+    double[]? HeldOutShare { get; set; }
+
+    /// <summary>The column -Sweep ranks models by: FLOPs (default), a metric, @target, or PC-k.</summary>
+    string? SweepColumn { get; set; }
+}
+
+/// <summary>The paper backtest's base: the backtest mode parameters.</summary>
+public abstract class BacktestCmdlet : ObsCmdlet, IBacktestModes
+{
     /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
     [Parameter]
     public string[]? Compare { get; set; }
@@ -33,17 +53,23 @@ public abstract class BacktestCmdlet : ObsCmdlet
     /// <summary>The column -Sweep ranks models by: FLOPs (default), a metric, @target, or PC-k.</summary>
     [Parameter]
     public string? SweepColumn { get; set; }
+}
+
+/// <summary>What the backtest cmdlets share: predictor sets by name, the mode switches, and the streamed call.</summary>
+internal static class BacktestRuns
+{
+    private const int ProgressId = 3;
 
     /// <summary>Parses -Compare names into predictor sets; false (after an error record) on an unknown name.</summary>
-    internal bool TryPredictorSets(out V1.Predictors[] sets)
+    internal static bool TryPredictorSets(this IBacktestModes m, Cmdlet cmdlet, out V1.Predictors[] sets)
     {
         var parsed = new List<V1.Predictors>();
-        foreach (var name in Compare ?? [])
+        foreach (var name in m.Compare ?? [])
         {
             var p = Parse(name);
             if (p is null)
             {
-                WriteError(new ErrorRecord(
+                cmdlet.WriteError(new ErrorRecord(
                     new ArgumentException($"Cannot compare '{name}': -Compare takes PC1..PC5, LogFlops, LogParams or Benchmark:<metric>."),
                     "ObsUnknownPredictorSet",
                     ErrorCategory.InvalidArgument,
@@ -59,58 +85,58 @@ public abstract class BacktestCmdlet : ObsCmdlet
         return true;
     }
 
-    internal bool TryMode(out V1.BacktestMode mode)
+    internal static bool TryMode(this IBacktestModes m, Cmdlet cmdlet, out V1.BacktestMode mode)
     {
         mode = V1.BacktestMode.Holdout;
-        if (LeaveOneFamilyOut && Sweep)
+        if (m.LeaveOneFamilyOut && m.Sweep)
         {
-            WriteError(new ErrorRecord(new ArgumentException("Choose -LeaveOneFamilyOut or -Sweep, not both."), "ObsBacktestModeConflict", ErrorCategory.InvalidArgument, null));
+            cmdlet.WriteError(new ErrorRecord(new ArgumentException("Choose -LeaveOneFamilyOut or -Sweep, not both."), "ObsBacktestModeConflict", ErrorCategory.InvalidArgument, null));
             return false;
         }
 
-        mode = LeaveOneFamilyOut ? V1.BacktestMode.LeaveOneFamilyOut : Sweep ? V1.BacktestMode.CutoffSweep : V1.BacktestMode.Holdout;
+        mode = m.LeaveOneFamilyOut ? V1.BacktestMode.LeaveOneFamilyOut : m.Sweep ? V1.BacktestMode.CutoffSweep : V1.BacktestMode.Holdout;
         return true;
     }
 
-    internal V1.BacktestRequest Request(string dataset, V1.FitSpec spec, V1.BacktestMode mode, IEnumerable<V1.Predictors> sets)
+    internal static V1.BacktestRequest Request(this IBacktestModes m, string dataset, V1.FitSpec spec, V1.BacktestMode mode, IEnumerable<V1.Predictors> sets)
     {
         var request = new V1.BacktestRequest { Dataset = Names.Dataset(dataset), Spec = spec, Mode = mode };
         request.Compare.AddRange(sets);
-        if (mode == V1.BacktestMode.LeaveOneFamilyOut && Family is { Length: > 0 })
+        if (mode == V1.BacktestMode.LeaveOneFamilyOut && m.Family is { Length: > 0 })
         {
-            request.LeaveOneFamilyOut = new V1.LeaveOneFamilyOutSettings { Families = { Family } };
+            request.LeaveOneFamilyOut = new V1.LeaveOneFamilyOutSettings { Families = { m.Family } };
         }
 
-        if (mode == V1.BacktestMode.CutoffSweep && (HeldOutShare is not null || SweepColumn is not null))
+        if (mode == V1.BacktestMode.CutoffSweep && (m.HeldOutShare is not null || m.SweepColumn is not null))
         {
             // Only an explicit -HeldOutShare @() is an empty sweep; a column alone keeps the default grid.
-            request.Sweep = new V1.CutoffSweepSettings { Column = SweepColumn ?? "" };
-            request.Sweep.HeldOutShares.AddRange(HeldOutShare ?? [0.1, 0.2, 0.3, 0.4, 0.5]);
+            request.Sweep = new V1.CutoffSweepSettings { Column = m.SweepColumn ?? "" };
+            request.Sweep.HeldOutShares.AddRange(m.HeldOutShare ?? [0.1, 0.2, 0.3, 0.4, 0.5]);
         }
 
         return request;
     }
 
     /// <summary>Runs the streamed backtest and writes its rows; false when the service rejected it.</summary>
-    internal bool RunBacktest(V1.BacktestRequest request, string dataset, string analysis = "")
+    internal static bool RunBacktest(this ObsCmdlet cmdlet, V1.BacktestRequest request, string dataset, string analysis = "")
     {
         ArgumentNullException.ThrowIfNull(request);
         var activity = $"Backtesting {request.Spec.Target} on {dataset}";
-        return TryCall(
+        return cmdlet.TryCall(
             () =>
             {
-                using var call = Client.Backtest(request, Call());
-                while (Next(call.ResponseStream))
+                using var call = cmdlet.Client.Backtest(request, cmdlet.Call());
+                while (cmdlet.Next(call.ResponseStream))
                 {
                     var e = call.ResponseStream.Current;
                     if (e.EventCase == V1.BacktestEvent.EventOneofCase.Progress)
                     {
-                        Progress(ProgressId, activity, e.Progress);
+                        cmdlet.Progress(ProgressId, activity, e.Progress);
                     }
                     else if (e.EventCase == V1.BacktestEvent.EventOneofCase.Result)
                     {
-                        CompleteProgress(ProgressId, activity);
-                        WriteObject(e.Result.Rows.Select(r => ToRow(r, e.Result.Mode, dataset, request.Spec.Target, analysis)), enumerateCollection: true);
+                        cmdlet.CompleteProgress(ProgressId, activity);
+                        cmdlet.WriteObject(e.Result.Rows.Select(r => ToRow(r, e.Result.Mode, dataset, request.Spec.Target, analysis)), enumerateCollection: true);
                     }
                 }
             },

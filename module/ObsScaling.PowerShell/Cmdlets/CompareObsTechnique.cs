@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ObsScaling.PowerShell.Completion;
 using ObsScaling.PowerShell.Model;
+using ObsScaling.PowerShell.Session;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Cmdlets;
@@ -32,6 +33,10 @@ public sealed class CompareObsTechnique : ObsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Technique { get; set; } = [];
 
+    /// <summary>A spec from New-ObsFitSpec: its capability metrics, components, reference family, split and intervals are used; the parameters below override them.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public ObsFitSpec? Spec { get; set; }
+
     [Parameter]
     [ArgumentCompleter(typeof(MetricCompleter))]
     public string[]? CapabilityMetric { get; set; }
@@ -40,16 +45,31 @@ public sealed class CompareObsTechnique : ObsCmdlet
     public int Components { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(FamilyCompleter))]
     public string? ReferenceFamily { get; set; }
 
     [Parameter]
-    public V1.SplitKind Split { get; set; }
+    public ObsSplitKind Split { get; set; }
 
     [Parameter]
+    [ArgumentCompleter(typeof(SplitColumnCompleter))]
     public string? SplitColumn { get; set; }
 
     [Parameter]
     public double SplitThreshold { get; set; }
+
+    [Parameter]
+    public int SplitCount { get; set; }
+
+    [Parameter]
+    public double SplitFraction { get; set; }
+
+    [Parameter]
+    public int Seed { get; set; }
+
+    [Parameter]
+    [ArgumentCompleter(typeof(ModelCompleter))]
+    public string[]? TestModel { get; set; }
 
     [Parameter]
     public double? GridFrom { get; set; }
@@ -60,10 +80,9 @@ public sealed class CompareObsTechnique : ObsCmdlet
     [Parameter]
     public int GridPoints { get; set; }
 
-    /// <summary>FamilyBootstrap (default), ModelBootstrap, or None for point estimates only.</summary>
+    /// <summary>FamilyBootstrap (default), ModelBootstrap, or None for point estimates only (gains need a paired bootstrap, so not Parametric).</summary>
     [Parameter]
-    [ValidateSet("FamilyBootstrap", "ModelBootstrap", "None")]
-    public string Interval { get; set; } = "FamilyBootstrap";
+    public ObsIntervalMethod Interval { get; set; }
 
     [Parameter]
     public int Resamples { get; set; }
@@ -74,20 +93,57 @@ public sealed class CompareObsTechnique : ObsCmdlet
     [Parameter]
     public int IntervalSeed { get; set; }
 
+    /// <summary>Spec settings a technique comparison has no use for: it fits its own laws on PCs, one per technique.</summary>
+    private static readonly string[] Unused =
+    [
+        nameof(ObsFitSpec.Target), nameof(ObsFitSpec.Transform), nameof(ObsFitSpec.TransformLow), nameof(ObsFitSpec.TransformHigh),
+        nameof(ObsFitSpec.PredictorMetric), nameof(ObsFitSpec.PcaComponents), nameof(ObsFitSpec.Link), nameof(ObsFitSpec.Loss),
+        nameof(ObsFitSpec.HuberDelta), nameof(ObsFitSpec.FloorMax), nameof(ObsFitSpec.ExcludeFromTrain),
+    ];
+
     protected override void ProcessRecord()
     {
         var id = Names.DatasetId(Dataset);
+        var spec = Spec?.Clone() ?? new ObsFitSpec();
+        spec.Apply(MyInvocation.BoundParameters);
+        spec.Interval ??= ObsIntervalMethod.FamilyBootstrap;
+        var problems = spec.Resolve().ToList();
+        if (spec.Predictor is not null and not ObsPredictorKind.PrincipalComponents)
+        {
+            problems.Add(new SpecProblem(nameof(ObsFitSpec.Predictor), spec.Predictor, "Compare-ObsTechnique fits every technique on PCs"));
+        }
+
+        foreach (var name in Unused)
+        {
+            if (typeof(ObsFitSpec).GetProperty(name)!.GetValue(spec) is { } value)
+            {
+                problems.Add(new SpecProblem(name, value, "the -Spec sets it but Compare-ObsTechnique does not use it (it fits one law per -Technique on the PCs of -CapabilityMetric)"));
+            }
+        }
+
+        foreach (var p in problems)
+        {
+            WriteError(ObsErrors.Parameter(p));
+        }
+
+        if (problems.Count > 0)
+        {
+            return;
+        }
+
         var request = new V1.CompareTechniquesRequest
         {
             Dataset = Names.Dataset(id),
             Baseline = Baseline,
-            Components = Components,
-            ReferenceFamily = ReferenceFamily ?? "",
+            Components = spec.Components ?? 0,
+            ReferenceFamily = spec.ReferenceFamily ?? "",
             GridPoints = GridPoints,
-            NoIntervals = Interval == "None",
+            NoIntervals = spec.Interval == ObsIntervalMethod.None,
+            Split = spec.SplitProto(),
+            Intervals = spec.IntervalsProto(),
         };
         request.Techniques.AddRange(Technique);
-        request.CapabilityMetrics.AddRange(CapabilityMetric ?? []);
+        request.CapabilityMetrics.AddRange(spec.CapabilityMetric ?? []);
         if (GridFrom is { } from)
         {
             request.GridFrom = from;
@@ -96,22 +152,6 @@ public sealed class CompareObsTechnique : ObsCmdlet
         if (GridTo is { } to)
         {
             request.GridTo = to;
-        }
-
-        if (Split != V1.SplitKind.Unspecified)
-        {
-            request.Split = new V1.Split { Kind = Split, Column = SplitColumn ?? "", Threshold = SplitThreshold };
-        }
-
-        if (!request.NoIntervals)
-        {
-            request.Intervals = new V1.IntervalSettings
-            {
-                Method = Interval == "ModelBootstrap" ? V1.IntervalMethod.ModelBootstrap : V1.IntervalMethod.FamilyBootstrap,
-                Resamples = Resamples,
-                Level = IntervalLevel,
-                Seed = IntervalSeed,
-            };
         }
 
         var activity = $"Comparing techniques on {id}";

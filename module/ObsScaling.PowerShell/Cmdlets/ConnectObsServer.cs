@@ -31,7 +31,8 @@ public sealed class ConnectObsServer : PSCmdlet
             ThrowTerminatingError(ObsErrors.InvalidArgument("Endpoint", Endpoint, "must be an absolute http:// or https:// URL, e.g. http://127.0.0.1:5080"));
         }
 
-        var connection = ObsSession.Connect(Runspace.DefaultRunspace, Endpoint, ApiKey);
+        // Checked before it replaces anything: a failed connect keeps the session's previous connection.
+        var connection = ObsSession.Connect(null, Endpoint, ApiKey);
         if (!SkipCheck)
         {
             try
@@ -40,10 +41,13 @@ public sealed class ConnectObsServer : PSCmdlet
             }
             catch (RpcException ex)
             {
-                ObsSession.Disconnect(Runspace.DefaultRunspace);
+                connection.Dispose();
+                ObsSession.ConnectFailed(Runspace.DefaultRunspace, connection.Endpoint);
                 ThrowTerminatingError(ObsErrors.FromRpc(ex, connection.Endpoint, connection.Endpoint));
             }
         }
+
+        ObsSession.Adopt(Runspace.DefaultRunspace, connection);
 
         WriteObject(new ObsConnection
         {

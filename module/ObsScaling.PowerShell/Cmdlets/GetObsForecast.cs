@@ -107,9 +107,16 @@ public sealed class GetObsForecast : ObsCmdlet
         }
 
         Await(call.RequestStream.CompleteAsync());
+        // Answers come in input order; the service does not echo the family, so it is taken from the input.
+        var index = 0;
         while (Next(call.ResponseStream))
         {
-            WriteObject(ObsForecast.FromProto(fit, call.ResponseStream.Current.Result));
+            var result = call.ResponseStream.Current.Result;
+            var family = index < inputs.Count && inputs[index].Model == result.Model ? inputs[index].Family : inputs.FirstOrDefault(i => i.Model == result.Model)?.Family;
+            index++;
+            var forecast = ObsForecast.FromProto(fit, result);
+            forecast.Family = string.IsNullOrEmpty(family) ? null : family;
+            WriteObject(forecast);
         }
     }
 
@@ -124,7 +131,6 @@ public sealed class GetObsForecast : ObsCmdlet
             WriteError(error!);
         }
     }
-
 
     private Dictionary<string, ObsModel>? DatasetModels(string fitName)
     {

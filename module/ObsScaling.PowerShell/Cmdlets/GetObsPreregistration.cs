@@ -29,6 +29,7 @@ public sealed class GetObsPreregistration : ObsCmdlet
     /// <summary>Which entries: all (default), scored or unscored.</summary>
     [Parameter(ParameterSetName = ListSet)]
     [Parameter(ParameterSetName = SummarySet)]
+    [ValidateSet("Scored", "Unscored")]
     public V1.PreregistrationState State { get; set; } = V1.PreregistrationState.Unspecified;
 
     /// <summary>Return the ledger's summary (coverage, mean absolute and RMS error) instead of its entries.</summary>

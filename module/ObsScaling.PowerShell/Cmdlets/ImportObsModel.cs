@@ -46,6 +46,7 @@ public sealed class ImportObsModel : ObsCmdlet
 
     /// <summary>CreateOrAppend (default), Create, Append, or Replace (the dataset's models become exactly these: asks for confirmation).</summary>
     [Parameter]
+    [ValidateSet("Create", "Append", "CreateOrAppend", "Replace")]
     public V1.ImportMode Mode { get; set; } = V1.ImportMode.CreateOrAppend;
 
     [Parameter]

@@ -73,6 +73,7 @@ public sealed class ImportObsResult : ObsCmdlet
     public string? Dataset { get; set; }
 
     [Parameter]
+    [ValidateSet("Create", "Append", "CreateOrAppend", "Replace")]
     public V1.ImportMode Mode { get; set; } = V1.ImportMode.CreateOrAppend;
 
     [Parameter]

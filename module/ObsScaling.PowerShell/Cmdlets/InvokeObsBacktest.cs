@@ -7,12 +7,13 @@ namespace ObsScaling.PowerShell.Cmdlets;
 
 /// <summary>
 /// Backtests a law against other predictor sets on the same folds, one row per set: the spec's holdout split
-/// (default), -LeaveOneFamilyOut, or -Sweep over the share of models held out. The law is given by a stored fit (-Fit, binds from a piped law) or fitted from the same
-/// parameters as Invoke-ObsFit.
+/// (default), -LeaveOneFamilyOut, or -Sweep over the share of models held out. The law is given by a stored fit
+/// (-Fit, binds from a piped law), a -Spec (New-ObsFitSpec, or piped), or the spec parameters of Invoke-ObsFit;
+/// spec parameters given with -Fit or -Spec override that spec.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ObsBacktest", DefaultParameterSetName = SpecSet)]
 [OutputType(typeof(ObsBacktestRow))]
-public sealed class InvokeObsBacktest : BacktestCmdlet
+public sealed class InvokeObsBacktest : FitSpecCmdlet, IBacktestModes
 {
     public const string SpecSet = "Spec";
     public const string FitSet = "Fit";
@@ -21,58 +22,45 @@ public sealed class InvokeObsBacktest : BacktestCmdlet
     [ArgumentCompleter(typeof(DatasetCompleter))]
     public string Dataset { get; set; } = "";
 
-    [Parameter(Mandatory = true, ParameterSetName = SpecSet)]
-    [ArgumentCompleter(typeof(MetricCompleter))]
-    public string Target { get; set; } = "";
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public V1.TransformKind Transform { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public double TransformLow { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public double TransformHigh { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    [ArgumentCompleter(typeof(MetricCompleter))]
-    public string[]? CapabilityMetric { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public V1.SplitKind Split { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public string? SplitColumn { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public double SplitThreshold { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public double SplitFraction { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public string? ReferenceFamily { get; set; }
-
-    /// <summary>Puts forecast intervals on every prediction, so that rows report their coverage.</summary>
-    [Parameter(ParameterSetName = SpecSet)]
-    public V1.IntervalMethod Interval { get; set; }
-
-    [Parameter(ParameterSetName = SpecSet)]
-    public double IntervalLevel { get; set; }
-
     /// <summary>A stored law whose specification is backtested (the Fit property of a piped law).</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = FitSet, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(FitCompleter))]
     public string Fit { get; set; } = "";
 
+    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
+    [Parameter]
+    public string[]? Compare { get; set; }
+
+    /// <summary>Each family in turn is forecast by a law fitted on the others.</summary>
+    [Parameter]
+    public SwitchParameter LeaveOneFamilyOut { get; set; }
+
+    /// <summary>With -LeaveOneFamilyOut: only these families are forecast (default every family with the target).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(FamilyCompleter))]
+    public string[]? Family { get; set; }
+
+    /// <summary>Holds out the top share of models by -SweepColumn for each -HeldOutShare, and reports the area under the error curve.</summary>
+    [Parameter]
+    public SwitchParameter Sweep { get; set; }
+
+    /// <summary>Shares of the models held out by -Sweep, each in (0, 1) (default 0.1, 0.2, 0.3, 0.4, 0.5).</summary>
+    [Parameter]
+    public double[]? HeldOutShare { get; set; }
+
+    /// <summary>The column -Sweep ranks models by: FLOPs (default), a metric, @target, or PC-k.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(SplitColumnCompleter))]
+    public string? SweepColumn { get; set; }
+
     protected override void ProcessRecord()
     {
         string dataset;
-        V1.FitSpec? spec = null;
+        ObsFitSpec? stored = null;
         if (ParameterSetName == FitSet)
         {
             dataset = Names.DatasetId(Fit);
-            if (!TryCall(() => spec = Await(Client.GetFitAsync(new V1.GetFitRequest { Name = Fit }, Call()).ResponseAsync).Spec, Fit))
+            if (!TryCall(() => stored = ObsFitSpec.FromProto(Await(Client.GetFitAsync(new V1.GetFitRequest { Name = Fit }, Call()).ResponseAsync).Spec), Fit))
             {
                 return;
             }
@@ -80,29 +68,13 @@ public sealed class InvokeObsBacktest : BacktestCmdlet
         else
         {
             dataset = Names.DatasetId(Dataset);
-            spec = new V1.FitSpec { Target = Target, ReferenceFamily = ReferenceFamily ?? "" };
-            if (Transform != V1.TransformKind.Unspecified)
-            {
-                spec.Transform = new V1.Transform { Kind = Transform, Low = TransformLow, High = TransformHigh };
-            }
-
-            spec.CapabilityMetrics.AddRange(CapabilityMetric ?? []);
-            if (Interval != V1.IntervalMethod.Unspecified)
-            {
-                spec.Intervals = new V1.IntervalSettings { Method = Interval, Level = IntervalLevel };
-            }
-
-            if (Split != V1.SplitKind.Unspecified)
-            {
-                spec.Split = new V1.Split { Kind = Split, Column = SplitColumn ?? "", Threshold = SplitThreshold, Fraction = SplitFraction };
-            }
         }
 
-        if (!TryMode(out var mode) || !TryPredictorSets(out var sets))
+        if (!this.TryMode(this, out var mode) || !this.TryPredictorSets(this, out var sets) || BuildSpec(stored) is not { } spec)
         {
             return;
         }
 
-        RunBacktest(Request(dataset, spec!, mode, sets), dataset);
+        this.RunBacktest(this.Request(dataset, spec.ToProto(), mode, sets), dataset);
     }
 }

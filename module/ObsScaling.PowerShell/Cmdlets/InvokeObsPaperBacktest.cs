@@ -45,7 +45,7 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
         }
 
         Compare ??= DefaultCompare;
-        if (!TryMode(out var mode) || !TryPredictorSets(out var sets))
+        if (!this.TryMode(this, out var mode) || !this.TryPredictorSets(this, out var sets))
         {
             return;
         }
@@ -82,7 +82,7 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                 uploaded[key] = dataset;
             }
 
-            var request = Request(dataset, ToSpec(a.Options), mode, sets);
+            var request = this.Request(dataset, ToSpec(a.Options), mode, sets);
             if (mode == V1.BacktestMode.CutoffSweep && SweepColumn is null)
             {
                 // The reference sweeps the column its analysis splits on: FLOPs for base models, the score for agents.
@@ -90,7 +90,7 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                 request.Sweep.Column = a.Options.Split.Column;
             }
 
-            RunBacktest(request, dataset, a.Name);
+            this.RunBacktest(request, dataset, a.Name);
         }
     }
 
@@ -110,9 +110,10 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
         Await(call.ResponseAsync);
     }
 
-    /// <summary>The reference setup of an analysis as the contract's fit specification.</summary>
+    /// <summary>The reference setup of an analysis as the contract's fit specification: every setting, every split kind.</summary>
     internal static V1.FitSpec ToSpec(HoldoutOptions o)
     {
+        ArgumentNullException.ThrowIfNull(o);
         var spec = new V1.FitSpec
         {
             Target = o.Target,
@@ -125,6 +126,9 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
             },
             Loss = o.Law.Loss == LossKind.Huber ? V1.Loss.Huber : V1.Loss.Squared,
             HuberDelta = o.Law.HuberDelta,
+            FloorMax = o.Law.FloorMax,
+            PcaComponents = o.Pca.Components,
+            Imputation = new V1.ImputationSettings { Components = o.Imputation.Components, MaxIterations = o.Imputation.MaxIterations, Tolerance = o.Imputation.Tolerance },
             Transform = new V1.Transform
             {
                 Kind = o.Transform.Kind switch
@@ -137,13 +141,56 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                 Low = o.Transform.Low,
                 High = o.Transform.High,
             },
-            Split = o.Split.Kind switch
+            Predictors = new V1.Predictors
             {
-                HoldoutSplitKind.TopFraction => new V1.Split { Kind = V1.SplitKind.TopFraction, Column = o.Split.Column, Fraction = o.Split.Fraction },
-                _ => new V1.Split { Kind = V1.SplitKind.Cutoff, Column = o.Split.Column, Threshold = o.Split.Threshold },
+                Kind = o.Predictors.Kind switch
+                {
+                    PredictorKind.LogFlops => V1.PredictorKind.LogFlops,
+                    PredictorKind.LogParameters => V1.PredictorKind.LogParameters,
+                    PredictorKind.Metrics => V1.PredictorKind.Metrics,
+                    _ => V1.PredictorKind.PrincipalComponents,
+                },
+                Components = o.Predictors.Kind == PredictorKind.PrincipalComponents ? o.Predictors.Components : 0,
+                Metrics = { o.Predictors.Kind == PredictorKind.Metrics ? o.Predictors.MetricNames : [] },
+            },
+            Split = new V1.Split
+            {
+                Kind = o.Split.Kind switch
+                {
+                    HoldoutSplitKind.Cutoff => V1.SplitKind.Cutoff,
+                    HoldoutSplitKind.CutoffRatio => V1.SplitKind.CutoffRatio,
+                    HoldoutSplitKind.Top => V1.SplitKind.Top,
+                    HoldoutSplitKind.TopFraction => V1.SplitKind.TopFraction,
+                    HoldoutSplitKind.Random => V1.SplitKind.Random,
+                    HoldoutSplitKind.Explicit => V1.SplitKind.Explicit,
+                    var k => throw new ArgumentOutOfRangeException(nameof(o), k, "a split kind the contract cannot carry"),
+                },
+                Column = o.Split.Column,
+                Threshold = o.Split.Threshold,
+                Count = o.Split.Count,
+                Fraction = o.Split.Fraction,
+                Seed = o.Split.Seed,
+                TestModels = { o.Split.TestModels },
             },
         };
+        if (o.Intervals is { } i)
+        {
+            spec.Intervals = new V1.IntervalSettings
+            {
+                Method = i.Method switch
+                {
+                    Core.Uncertainty.IntervalMethod.Parametric => V1.IntervalMethod.Parametric,
+                    Core.Uncertainty.IntervalMethod.ModelBootstrap => V1.IntervalMethod.ModelBootstrap,
+                    _ => V1.IntervalMethod.FamilyBootstrap,
+                },
+                Level = i.Level,
+                Resamples = i.Resamples,
+                Seed = i.Seed,
+            };
+        }
+
         spec.CapabilityMetrics.AddRange(o.CapabilityMetrics);
+        spec.ExcludeFromTrain.AddRange(o.ExcludeFromTrain);
         return spec;
     }
 }

@@ -34,6 +34,10 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
                 {
                     throw new PipelineStoppedException();
                 }
+                catch (ObsNotConnectedException ex)
+                {
+                    ThrowTerminatingError(new ErrorRecord(ex, "ObsNotConnected", ErrorCategory.ConnectionError, null));
+                }
                 catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, "ObsEmbeddedServerFailed", ErrorCategory.ConnectionError, EmbeddedServer.LocateServer()));
@@ -58,7 +62,7 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
         return fit;
     }
 
-    protected CallOptions Call() => new(headers: Connection.Headers(), cancellationToken: CallCancelled);
+    protected internal CallOptions Call() => new(headers: Connection.Headers(), cancellationToken: CallCancelled);
 
     protected override void StopProcessing() => _stop.Cancel();
 
@@ -83,14 +87,14 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
     protected void Await(Task task) => Await(Wrap(task));
 
     /// <summary>Reads the next streamed message (false at the end of the stream).</summary>
-    protected bool Next<T>(IAsyncStreamReader<T> stream)
+    protected internal bool Next<T>(IAsyncStreamReader<T> stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         return Await(stream.MoveNext(CallCancelled));
     }
 
     /// <summary>Runs a call, writing a non-terminating error (and returning false) when the service rejects it.</summary>
-    protected bool TryCall(Action call, object? target)
+    protected internal bool TryCall(Action call, object? target)
     {
         ArgumentNullException.ThrowIfNull(call);
         try
@@ -100,7 +104,7 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
         }
         catch (RpcException ex) when (!(ex.StatusCode == StatusCode.Cancelled && CallCancelled.IsCancellationRequested))
         {
-            var record = ObsErrors.FromRpc(ex, Connection.Endpoint, target);
+            var record = ObsErrors.FromRpc(ex, Connection.Endpoint, target, ex.StatusCode == StatusCode.InvalidArgument ? ValidValues(target) : null);
             if (ex.StatusCode is StatusCode.Unavailable or StatusCode.Unauthenticated)
             {
                 // Nothing else in this command can succeed either.
@@ -117,7 +121,44 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected void Progress(int activityId, string activity, V1.Progress p, string? target = null)
+    /// <summary>The valid values of a parameter on the dataset a failed call named, fetched once, only when an error needs them.</summary>
+    private Func<string, IReadOnlyList<string>?> ValidValues(object? target)
+    {
+        V1.Dataset? dataset = null;
+        var fetched = false;
+        return parameter =>
+        {
+            if (target is not string name || name.Length == 0)
+            {
+                return null;
+            }
+
+            if (!fetched)
+            {
+                fetched = true;
+                try
+                {
+                    dataset = Client.GetDataset(new V1.GetDatasetRequest { Name = Names.Dataset(name) }, new CallOptions(headers: Connection.Headers(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: CallCancelled));
+                }
+                catch (RpcException)
+                {
+                }
+            }
+
+            if (dataset is null)
+            {
+                return null;
+            }
+
+            var metrics = dataset.Metrics.Select(m => m.Name);
+            return ParameterNames.MetricParameters.Contains(parameter) ? metrics.ToArray()
+                : ParameterNames.ColumnParameters.Contains(parameter) ? [Core.Domain.ModelColumns.FlopsE21, Core.Domain.ModelColumns.ParametersB, Core.Domain.ModelColumns.TokensT, "@target", .. metrics]
+                : ParameterNames.FamilyParameters.Contains(parameter) ? dataset.Families.ToArray()
+                : null;
+        };
+    }
+
+    protected internal void Progress(int activityId, string activity, V1.Progress p, string? target = null)
     {
         ArgumentNullException.ThrowIfNull(p);
         var status = string.IsNullOrEmpty(p.Message) ? (string.IsNullOrEmpty(p.Stage) ? "working" : p.Stage) : p.Message;
@@ -128,7 +169,7 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
         });
     }
 
-    protected void CompleteProgress(int activityId, string activity) =>
+    protected internal void CompleteProgress(int activityId, string activity) =>
         WriteProgress(new ProgressRecord(activityId, activity, "done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
 
     public void Dispose()

@@ -9,7 +9,10 @@ using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Completion;
 
-/// <summary>Shared plumbing: ask the session's server (never starting one just to complete) with a short deadline.</summary>
+/// <summary>
+/// Shared plumbing: ask the session's server with a short deadline, and only a server the session already uses:
+/// completing never starts the embedded server (a Tab is no reason to spawn a process).
+/// </summary>
 public abstract class ServiceCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
@@ -18,20 +21,13 @@ public abstract class ServiceCompleter : IArgumentCompleter
         var connection = ObsSession.Peek(Runspace.DefaultRunspace);
         if (connection is null)
         {
-            try
-            {
-                connection = ObsSession.Require(Runspace.DefaultRunspace, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
-            {
-                return [];
-            }
+            return [];
         }
 
         var prefix = (wordToComplete ?? "").Trim('\'', '"');
         try
         {
-            var options = new CallOptions(headers: connection.Headers(), deadline: DateTime.UtcNow.AddSeconds(5));
+            var options = new CallOptions(headers: connection.Headers(), deadline: DateTime.UtcNow.AddSeconds(2));
             return Candidates(connection.Client, options, fakeBoundParameters)
                 .Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
                 .Distinct(StringComparer.Ordinal)
@@ -103,4 +99,35 @@ public sealed class FitCompleter : ServiceCompleter
             : ServiceQueries.ListDatasetsAsync(client, options).GetAwaiter().GetResult().Select(d => d.Name).ToList();
         return datasets.SelectMany(d => client.ListFits(new V1.ListFitsRequest { Parent = d, PageSize = 1000 }, options).Fits.Select(f => f.Name));
     }
+}
+
+/// <summary>Completes family names: of the dataset bound to -Dataset, else of every dataset.</summary>
+public sealed class FamilyCompleter : ServiceCompleter
+{
+    internal override IEnumerable<string> Candidates(V1.ObsScaling.ObsScalingClient client, CallOptions options, IDictionary bound) =>
+        Datasets(client, options, bound).SelectMany(d => d.Families);
+
+    internal static IEnumerable<V1.Dataset> Datasets(V1.ObsScaling.ObsScalingClient client, CallOptions options, IDictionary bound) =>
+        BoundDataset(bound) is { } dataset
+            ? [client.GetDataset(new V1.GetDatasetRequest { Name = Names.Dataset(dataset) }, options)]
+            : ServiceQueries.ListDatasetsAsync(client, options).GetAwaiter().GetResult();
+}
+
+/// <summary>Completes split and sweep columns: the metadata columns, @target, and the metrics of the dataset.</summary>
+public sealed class SplitColumnCompleter : ServiceCompleter
+{
+    private static readonly string[] MetadataColumns = [Core.Domain.ModelColumns.FlopsE21, Core.Domain.ModelColumns.ParametersB, Core.Domain.ModelColumns.TokensT, "@target"];
+
+    internal override IEnumerable<string> Candidates(V1.ObsScaling.ObsScalingClient client, CallOptions options, IDictionary bound) =>
+        MetadataColumns
+            .Concat(FamilyCompleter.Datasets(client, options, bound).SelectMany(d => d.Metrics.Select(m => m.Name)));
+}
+
+/// <summary>Completes model names of the dataset bound to -Dataset (nothing without one: listing every dataset's models is too slow for a Tab).</summary>
+public sealed class ModelCompleter : ServiceCompleter
+{
+    internal override IEnumerable<string> Candidates(V1.ObsScaling.ObsScalingClient client, CallOptions options, IDictionary bound) =>
+        BoundDataset(bound) is { } dataset
+            ? ServiceQueries.ListModelsAsync(client, dataset, options).GetAwaiter().GetResult().Select(m => m.Name)
+            : [];
 }

@@ -9,6 +9,9 @@ public sealed class ObsForecast
 
     public string Model { get; set; } = "";
 
+    /// <summary>The model's family, as given with the model (null when it had none).</summary>
+    public string? Family { get; set; }
+
     /// <summary>On the law's transformed target scale.</summary>
     public double Predicted { get; set; }
 

@@ -71,6 +71,9 @@ public sealed class ObsLaw
     /// <summary>The full specification the law was fitted with.</summary>
     public V1.FitSpec Spec { get; set; } = new();
 
+    /// <summary>The spec in the cmdlets' terms: pipe it to Invoke-ObsBacktest or Invoke-ObsFit to reuse it.</summary>
+    public ObsFitSpec FitSpec => ObsFitSpec.FromProto(Spec);
+
     public override string ToString() => Fit;
 
     internal static ObsLaw FromProto(V1.Fit f)

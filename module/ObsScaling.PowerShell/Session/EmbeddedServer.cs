@@ -104,6 +104,8 @@ internal sealed class EmbeddedServer : IDisposable
         start.ArgumentList.Add("--ObsScaling:DatabasePath=" + database);
         start.ArgumentList.Add("--Logging:LogLevel:Default=Warning");
         start.ArgumentList.Add("--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning");
+        // The server exits when this process dies, however it dies (a SIGKILL runs no exit handler here).
+        start.ArgumentList.Add("--ObsScaling:ParentProcessId=" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start 'dotnet' for the ObsScaling server");
         var address = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -51,6 +51,7 @@ internal static class ObsSession
     private static readonly Lock Gate = new();
     private static readonly ConditionalWeakTable<Runspace, Connection> Explicit = [];
     private static readonly HashSet<Runspace> EmbeddedUsers = [];
+    private static readonly ConditionalWeakTable<Runspace, string> FailedConnects = [];
     private static EmbeddedServer? _server;
     private static Connection? _embedded;
     private static bool _processHooked;
@@ -89,6 +90,12 @@ internal static class ObsSession
             if (runspace is not null && Explicit.TryGetValue(runspace, out var c))
             {
                 return c;
+            }
+
+            // A runspace whose Connect-ObsServer failed meant another server: using the embedded one (another database) would be a silent switch.
+            if (runspace is not null && FailedConnects.TryGetValue(runspace, out var failed))
+            {
+                throw new ObsNotConnectedException($"Not connected: Connect-ObsServer to {failed} failed. Run Connect-ObsServer again, or Disconnect-ObsServer to use the embedded server.");
             }
 
             if (_server is { HasExited: true })
@@ -131,6 +138,32 @@ internal static class ObsSession
         return connection;
     }
 
+    /// <summary>Makes a checked connection the runspace's, replacing the previous one only now that the new one answered.</summary>
+    public static void Adopt(Runspace runspace, Connection connection)
+    {
+        ArgumentNullException.ThrowIfNull(runspace);
+        lock (Gate)
+        {
+            Release(runspace);
+            FailedConnects.Remove(runspace);
+            Explicit.Add(runspace, connection);
+            runspace.StateChanged += OnRunspaceStateChanged;
+        }
+    }
+
+    /// <summary>Records a failed Connect-ObsServer: the previous connection stays; without one, later calls fail instead of starting the embedded server.</summary>
+    public static void ConnectFailed(Runspace runspace, string endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(runspace);
+        lock (Gate)
+        {
+            if (!Explicit.TryGetValue(runspace, out _))
+            {
+                FailedConnects.AddOrUpdate(runspace, endpoint);
+            }
+        }
+    }
+
     public static Connection Connect(Runspace? runspace, Uri endpoint, string? apiKey)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -161,6 +194,7 @@ internal static class ObsSession
 
         lock (Gate)
         {
+            FailedConnects.Remove(runspace);
             return Release(runspace);
         }
     }
@@ -222,5 +256,23 @@ internal static class ObsSession
             _processHooked = true;
             AppDomain.CurrentDomain.ProcessExit += (_, _) => Shutdown();
         }
+    }
+}
+
+/// <summary>The runspace has no usable connection (its Connect-ObsServer failed).</summary>
+public sealed class ObsNotConnectedException : InvalidOperationException
+{
+    public ObsNotConnectedException()
+    {
+    }
+
+    public ObsNotConnectedException(string message)
+        : base(message)
+    {
+    }
+
+    public ObsNotConnectedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }

@@ -293,7 +293,7 @@ public static class BacktestComparison
         var rows = eligible.Select(m => models.IndexOf(m.Name)).ToArray();
         var metrics = options.CapabilityMetrics;
         var imputed = PcaImputer.Fit(models.Matrix(metrics, rows), options.Imputation, metrics, cancellationToken).Imputed;
-        var space = CapabilitySpace.Fit(imputed, metrics, options.Pca, metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray());
+        var space = CapabilitySpace.Fit(imputed, metrics, options.Pca, metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray(), cancellationToken);
         return Enumerable.Range(0, eligible.Length).Select(i => space.Scores[i, k - 1]).ToArray();
     }
 

@@ -51,9 +51,10 @@ public sealed class CapabilitySpace
     /// <summary>
     /// Fits the space on a complete matrix (rows = models, columns = <paramref name="metrics"/>).
     /// <paramref name="higherIsBetter"/> orients PC-1 (all true when null). NaN or infinite cells,
-    /// a constant column, k larger than min(n, p) are validation errors naming the field.
+    /// a constant column, k larger than min(n, p) are validation errors naming the field; a matrix too large or a
+    /// numerically degenerate column is refused by <see cref="DecompositionInput"/> before the SVD sees it.
     /// </summary>
-    public static CapabilitySpace Fit(double[,] x, IReadOnlyList<string> metrics, PcaOptions? options = null, IReadOnlyList<bool>? higherIsBetter = null)
+    public static CapabilitySpace Fit(double[,] x, IReadOnlyList<string> metrics, PcaOptions? options = null, IReadOnlyList<bool>? higherIsBetter = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(metrics);
@@ -84,6 +85,9 @@ public sealed class CapabilitySpace
         {
             v.ThrowIfAny();
         }
+
+        DecompositionInput.Check(x, metrics);
+        cancellationToken.ThrowIfCancellationRequested();
 
         var mean = new double[p];
         var scale = new double[p];
@@ -116,8 +120,10 @@ public sealed class CapabilitySpace
         }
 
         v.ThrowIfAny();
+        cancellationToken.ThrowIfCancellationRequested();
 
-        var (singular, vt) = RightSingular(x, mean, scale);
+        var (singular, vt) = RightSingular(x, mean, scale, metrics);
+        cancellationToken.ThrowIfCancellationRequested();
 
         var total = 0.0;
         foreach (var s in singular)
@@ -200,32 +206,44 @@ public sealed class CapabilitySpace
     }
 
     /// <summary>
-    /// Singular values and right singular vectors of the centred (and scaled) matrix A. For n ≥ p the SVD
-    /// is taken of the p × p R of a QR of A, which has the same singular values and right vectors:
-    /// MathNet's SVD of A itself would also build the n × n left factor.
+    /// Singular values and right singular vectors of the centred (and scaled) n × p matrix A, from a
+    /// decomposition of its smaller side only. For n ≥ p the SVD is taken of the p × p R of a QR of A, which has
+    /// the same singular values and right vectors (MathNet's SVD of A itself would also build the n × n left
+    /// factor). For n &lt; p, Aᵀ = QR with a thin p × n Q: A = Rᵀ·Qᵀ, so with Rᵀ = U·S·Wᵀ the right vectors are
+    /// Q·W, and the work is O(p·n²) instead of the full SVD's p × p right factor (O(p³)).
     /// </summary>
-    private static (double[] Singular, Matrix<double> Vt) RightSingular(double[,] x, double[] mean, double[] scale)
+    private static (double[] Singular, Matrix<double> Vt) RightSingular(double[,] x, double[] mean, double[] scale, IReadOnlyList<string> metrics)
     {
         var n = x.GetLength(0);
         var p = x.GetLength(1);
-        if (n >= p)
+        try
         {
-            var columns = new double[n * p];
-            for (var j = 0; j < p; j++)
+            if (n >= p)
             {
-                for (var i = 0; i < n; i++)
+                var columns = new double[n * p];
+                for (var j = 0; j < p; j++)
                 {
-                    columns[(j * n) + i] = (x[i, j] - mean[j]) / scale[j];
+                    for (var i = 0; i < n; i++)
+                    {
+                        columns[(j * n) + i] = (x[i, j] - mean[j]) / scale[j];
+                    }
                 }
+
+                var r = Matrix<double>.Build.DenseOfArray(HouseholderQr.UpperTriangle(columns, n, p));
+                var svd = r.Svd(computeVectors: true);
+                return (svd.S.ToArray(), svd.VT);
             }
 
-            var r = Matrix<double>.Build.DenseOfArray(HouseholderQr.UpperTriangle(columns, n, p));
-            var svd = r.Svd(computeVectors: true);
-            return (svd.S.ToArray(), svd.VT);
+            var transposed = Matrix<double>.Build.Dense(p, n, (j, i) => (x[i, j] - mean[j]) / scale[j]);
+            var qr = transposed.QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin);
+            var small = qr.R.Transpose().Svd(computeVectors: true);
+            return (small.S.ToArray(), small.VT * qr.Q.Transpose());
         }
-
-        var full = Matrix<double>.Build.Dense(n, p, (i, j) => (x[i, j] - mean[j]) / scale[j]).Svd(computeVectors: true);
-        return (full.S.ToArray(), full.VT);
+        catch (MathNet.Numerics.NonConvergenceException)
+        {
+            // Not expected once DecompositionInput has passed the matrix; if it happens, it is the data's doing.
+            throw new ObsPreconditionException("metrics", string.Join(",", metrics.Take(20)), "the singular value decomposition of these scores did not converge: the data is numerically degenerate");
+        }
     }
 
     private static void Orient(double[,] loadings, int c, int p, IReadOnlyList<bool>? higherIsBetter)

@@ -101,7 +101,7 @@ public static class HoldoutAnalysis
             if (options.Predictors.Kind == PredictorKind.PrincipalComponents)
             {
                 var direction = metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray();
-                space = CapabilitySpace.Fit(imputedTrain, metrics, options.Pca, direction);
+                space = CapabilitySpace.Fit(imputedTrain, metrics, options.Pca, direction, cancellationToken);
                 scoresTrain = space.Scores;
                 scoresTest = space.Project(imputedTest);
             }

@@ -11,6 +11,9 @@ namespace ObsScaling.Core.Imputation;
 /// rounding whenever the k-th and (k+1)-th singular values are apart, so this reproduces the SVD's
 /// reconstruction. Only rows with a missing cell change between iterations, so the other rows'
 /// contribution to ZᵀZ and to the column sums is accumulated once, in <see cref="Prepare"/>.
+/// With fewer rows than columns (wide data) the p × p route would cost O(p³) per iteration and p² memory, so
+/// the model diagonalises the n × n Gram matrix C·Cᵀ of the centred rows instead: its eigenvectors u give the
+/// same right singular vectors as v = Cᵀu/√λ, for O(n²·p + n³).
 /// </summary>
 internal sealed class LowRankModel
 {
@@ -20,22 +23,28 @@ internal sealed class LowRankModel
     private readonly double[] _vectors;
     private readonly double[] _work;
     private readonly int[] _order;
+    private readonly double[] _centred;
+    private readonly bool _byRows;
     private MissingCells? _cells;
     private int _n;
     private bool _warm;
 
-    public LowRankModel(int p, int k)
+    /// <summary>A model to fit on an <paramref name="n"/> × <paramref name="p"/> matrix (n = 0: frozen, never fitted).</summary>
+    public LowRankModel(int p, int k, int n)
     {
         P = p;
         K = k;
         Mean = new double[p];
         Basis = new double[k * p];
-        _fixedGram = new double[p * p];
-        _fixedSum = new double[p];
-        _gram = new double[p * p];
-        _vectors = new double[p * p];
-        _work = new double[p * p];
-        _order = new int[p];
+        _byRows = n > 0 && n < p;
+        var side = n == 0 ? 0 : _byRows ? n : p;
+        _fixedGram = new double[_byRows ? 0 : side * side];
+        _fixedSum = new double[_byRows ? 0 : side];
+        _gram = new double[side * side];
+        _vectors = new double[side * side];
+        _work = new double[side * side];
+        _order = new int[side];
+        _centred = new double[_byRows ? n * p : 0];
     }
 
     public int P { get; }
@@ -53,7 +62,7 @@ internal sealed class LowRankModel
 
     public static LowRankModel Frozen(double[] mean, double[,] basis)
     {
-        var model = new LowRankModel(mean.Length, basis.GetLength(0));
+        var model = new LowRankModel(mean.Length, basis.GetLength(0), 0);
         mean.CopyTo(model.Mean, 0);
         for (var c = 0; c < model.K; c++)
         {
@@ -76,6 +85,11 @@ internal sealed class LowRankModel
         _cells = cells;
         _n = n;
         _warm = false;
+        if (_byRows)
+        {
+            return;
+        }
+
         Array.Clear(_fixedGram);
         Array.Clear(_fixedSum);
         var next = 0;
@@ -91,9 +105,15 @@ internal sealed class LowRankModel
         }
     }
 
-    public void Fit(ReadOnlySpan<double> z)
+    public void Fit(ReadOnlySpan<double> z, CancellationToken cancellationToken = default)
     {
         var cells = _cells ?? throw new InvalidOperationException("Prepare must be called before Fit.");
+        if (_byRows)
+        {
+            FitByRows(z, cancellationToken);
+            return;
+        }
+
         var p = P;
         var gram = _gram.AsSpan();
         var mean = Mean.AsSpan();
@@ -126,9 +146,10 @@ internal sealed class LowRankModel
             }
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         Sweeps = _warm
-            ? SymmetricEigen.DecomposeWarm(gram, _vectors, _work, p)
-            : SymmetricEigen.Decompose(gram, _vectors, p);
+            ? SymmetricEigen.DecomposeWarm(gram, _vectors, _work, p, cancellationToken: cancellationToken)
+            : SymmetricEigen.Decompose(gram, _vectors, p, cancellationToken: cancellationToken);
         _warm = true;
         SymmetricEigen.LargestFirst(gram, p, _order);
         for (var c = 0; c < K; c++)
@@ -139,6 +160,107 @@ internal sealed class LowRankModel
                 Basis[(c * p) + j] = _vectors[(j * p) + col];
             }
         }
+    }
+
+    /// <summary>
+    /// The wide-data route: centre the rows, build G = C·Cᵀ (n × n), diagonalise it (warm-started like the column
+    /// route) and map the top-k eigenvectors back to unit right singular vectors Cᵀu/√λ. A component with no
+    /// variance (λ negligible against the largest, or beyond the n eigenvalues there are) gets a zero basis row,
+    /// so it adds nothing to a reconstruction.
+    /// </summary>
+    private void FitByRows(ReadOnlySpan<double> z, CancellationToken cancellationToken)
+    {
+        var n = _n;
+        var p = P;
+        var mean = Mean.AsSpan();
+        mean.Clear();
+        for (var i = 0; i < n; i++)
+        {
+            var row = z.Slice(i * p, p);
+            for (var j = 0; j < p; j++)
+            {
+                mean[j] += row[j];
+            }
+        }
+
+        for (var j = 0; j < p; j++)
+        {
+            mean[j] /= n;
+        }
+
+        var centred = _centred.AsSpan();
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < p; j++)
+            {
+                centred[(i * p) + j] = z[(i * p) + j] - mean[j];
+            }
+        }
+
+        var gram = _gram.AsSpan();
+        for (var i = 0; i < n; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var ci = centred.Slice(i * p, p);
+            for (var l = i; l < n; l++)
+            {
+                var dot = Dot(ci, centred.Slice(l * p, p));
+                gram[(i * n) + l] = dot;
+                gram[(l * n) + i] = dot;
+            }
+        }
+
+        Sweeps = _warm
+            ? SymmetricEigen.DecomposeWarm(gram, _vectors, _work, n, cancellationToken: cancellationToken)
+            : SymmetricEigen.Decompose(gram, _vectors, n, cancellationToken: cancellationToken);
+        _warm = true;
+        SymmetricEigen.LargestFirst(gram, n, _order);
+        var largest = Math.Max(gram[(_order[0] * n) + _order[0]], 0.0);
+        var basis = Basis.AsSpan();
+        basis.Clear();
+        for (var c = 0; c < K && c < n; c++)
+        {
+            var col = _order[c];
+            var lambda = gram[(col * n) + col];
+            if (!(lambda > largest * 1e-24) || lambda <= 0)
+            {
+                continue;
+            }
+
+            var v = basis.Slice(c * p, p);
+            var norm = 1.0 / Math.Sqrt(lambda);
+            for (var i = 0; i < n; i++)
+            {
+                var weight = _vectors[(i * n) + col] * norm;
+                if (weight != 0.0)
+                {
+                    AddScaled(v, weight, centred.Slice(i * p, p));
+                }
+            }
+        }
+    }
+
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    {
+        var i = 0;
+        var sum = 0.0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
+        {
+            var acc = Vector<double>.Zero;
+            for (; i <= x.Length - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                acc += new Vector<double>(x[i..]) * new Vector<double>(y[i..]);
+            }
+
+            sum = Vector.Sum(acc);
+        }
+
+        for (; i < x.Length; i++)
+        {
+            sum += x[i] * y[i];
+        }
+
+        return sum;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ObsScaling.Core.Capability;
 using ObsScaling.Core.Domain;
 
 namespace ObsScaling.Core.Imputation;
@@ -8,7 +9,9 @@ public static class PcaImputer
 {
     /// <summary>
     /// Fits on <paramref name="train"/> (n × p, NaN = missing). Columns entirely missing or with fewer
-    /// than two observed values are a validation error naming the column (by <paramref name="columnNames"/>).
+    /// than two observed values are a validation error naming the column (by <paramref name="columnNames"/>); a
+    /// matrix too large or a numerically degenerate column is refused by <see cref="DecompositionInput"/>. The
+    /// iterations stop at <see cref="PcaImputationOptions.MaxIterations"/> and check the token inside every one.
     /// </summary>
     public static PcaImputation Fit(double[,] train, PcaImputationOptions? options = null, IReadOnlyList<string>? columnNames = null, CancellationToken cancellationToken = default)
     {
@@ -70,6 +73,7 @@ public static class PcaImputer
         }
 
         v.ThrowIfAny();
+        DecompositionInput.Check(train, columnNames);
 
         var z = new double[n * p];
         for (var i = 0; i < n; i++)
@@ -101,7 +105,7 @@ public static class PcaImputer
         var cells = MissingCells.FromNaN(z, n, p);
         Fill(z, p, cells, fill);
 
-        var model = new LowRankModel(p, options.Components);
+        var model = new LowRankModel(p, options.Components, n);
         model.Prepare(z, n, cells);
         var scores = new double[options.Components];
         var iterations = 0;
@@ -110,7 +114,7 @@ public static class PcaImputer
         while (iterations < options.MaxIterations)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            model.Fit(z);
+            model.Fit(z, cancellationToken);
             lastChange = model.Step(z, cells, scores);
             iterations++;
             if (lastChange < options.Tolerance || cells.Count == 0)

@@ -17,7 +17,7 @@ internal static class SymmetricEigen
     /// diagonal holds the eigenvalues and column c of <paramref name="vectors"/> (p × p, row-major) the
     /// unit eigenvector of eigenvalue a[c, c]. Returns the number of sweeps.
     /// </summary>
-    public static int Decompose(Span<double> a, Span<double> vectors, int p, int maxSweeps = 100)
+    public static int Decompose(Span<double> a, Span<double> vectors, int p, int maxSweeps = 100, CancellationToken cancellationToken = default)
     {
         vectors[..(p * p)].Clear();
         for (var i = 0; i < p; i++)
@@ -25,7 +25,7 @@ internal static class SymmetricEigen
             vectors[(i * p) + i] = 1.0;
         }
 
-        return Sweep(a, vectors, p, maxSweeps);
+        return Sweep(a, vectors, p, maxSweeps, cancellationToken);
     }
 
     /// <summary>
@@ -33,13 +33,14 @@ internal static class SymmetricEigen
     /// (typically the eigenvectors of a nearby matrix). The basis is re-orthonormalised first so that
     /// rounding does not accumulate over many warm starts. <paramref name="work"/> needs p × p doubles.
     /// </summary>
-    public static int DecomposeWarm(Span<double> a, Span<double> vectors, Span<double> work, int p, int maxSweeps = 100)
+    public static int DecomposeWarm(Span<double> a, Span<double> vectors, Span<double> work, int p, int maxSweeps = 100, CancellationToken cancellationToken = default)
     {
         Orthonormalize(vectors, p);
 
         // work = A·W, then a = Wᵀ·work: A expressed in the old eigenbasis, nearly diagonal.
         for (var i = 0; i < p; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var row = a.Slice(i * p, p);
             for (var c = 0; c < p; c++)
             {
@@ -68,7 +69,7 @@ internal static class SymmetricEigen
             }
         }
 
-        return Sweep(a, vectors, p, maxSweeps);
+        return Sweep(a, vectors, p, maxSweeps, cancellationToken);
     }
 
     /// <summary>
@@ -98,13 +99,15 @@ internal static class SymmetricEigen
         }
     }
 
-    private static int Sweep(Span<double> a, Span<double> vectors, int p, int maxSweeps)
+    /// <summary>At most <paramref name="maxSweeps"/> sweeps; the token is checked once per row of a sweep (O(p²) work).</summary>
+    private static int Sweep(Span<double> a, Span<double> vectors, int p, int maxSweeps, CancellationToken cancellationToken)
     {
         for (var sweep = 1; sweep <= maxSweeps; sweep++)
         {
             var rotated = false;
             for (var i = 0; i < p - 1; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 for (var j = i + 1; j < p; j++)
                 {
                     var aij = a[(i * p) + j];

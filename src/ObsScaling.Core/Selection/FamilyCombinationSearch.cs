@@ -115,7 +115,7 @@ internal sealed class FamilyCombinationSearch
         }
 
         var workers = new ConcurrentBag<Worker>();
-        var options = new ParallelOptions { CancellationToken = _cancellationToken };
+        var options = new ParallelOptions { CancellationToken = _cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
         try
         {
             Parallel.ForEach(

@@ -66,7 +66,7 @@ internal sealed class GreedyExchangeSearch
     {
         var total = (long)budgets.Count * (Polished + 1);
         var result = new (int[], double)?[budgets.Count];
-        var options = new ParallelOptions { CancellationToken = _cancellationToken };
+        var options = new ParallelOptions { CancellationToken = _cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
         try
         {
             Parallel.For(0, budgets.Count, options, b =>

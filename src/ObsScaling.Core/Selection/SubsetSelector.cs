@@ -13,6 +13,9 @@ public static class SubsetSelector
     /// <summary>The reference refuses 1e7; enumeration here is cheap enough to allow ten times that.</summary>
     public const double MaxCombinations = 1e8;
 
+    /// <summary>Largest number of budgets one search may answer.</summary>
+    public const int MaxBudgets = 100;
+
     /// <summary>
     /// Searches whole-family subsets and returns, per budget, the best one found with at most that many models:
     /// every combination (<see cref="SubsetSearchMethod.Exhaustive"/>) or a greedy search with exchanges
@@ -198,6 +201,11 @@ public static class SubsetSelector
         if (options.Budgets is null || options.Budgets.Count == 0)
         {
             v.Add("options.budgets", "[]", "at least one budget is required");
+        }
+        else if (options.Budgets.Count > MaxBudgets)
+        {
+            // Each budget is a search of its own (the greedy method runs one per budget).
+            v.Add("options.budgets", $"{options.Budgets.Count.ToString(CultureInfo.InvariantCulture)} budgets", $"at most {MaxBudgets.ToString(CultureInfo.InvariantCulture)} budgets per search");
         }
         else
         {

@@ -19,6 +19,12 @@ namespace ObsScaling.Core.Techniques;
 /// </summary>
 public static class TechniqueComparison
 {
+    /// <summary>Largest resamples × grid points × techniques the bootstrap may keep (160 MB of doubles).</summary>
+    public const long MaxReplicateValues = 20_000_000;
+
+    /// <summary>Largest grid points × techniques one answer may carry (about 2 MB on the wire).</summary>
+    public const long MaxCurvePoints = 50_000;
+
     public static TechniqueComparisonResult Compare(
         ModelSet models,
         TechniqueComparisonOptions options,
@@ -44,7 +50,7 @@ public static class TechniqueComparison
         var metrics = options.CapabilityMetrics;
         var imputation = PcaImputer.Fit(models.Matrix(metrics, train), options.Imputation, metrics, cancellationToken);
         var direction = metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray();
-        var space = CapabilitySpace.Fit(imputation.Imputed, metrics, new PcaOptions { Components = Math.Max(options.Components, Math.Min(5, metrics.Count)) }, direction);
+        var space = CapabilitySpace.Fit(imputation.Imputed, metrics, new PcaOptions { Components = Math.Max(options.Components, Math.Min(5, metrics.Count)) }, direction, cancellationToken);
         var rows = train.Concat(test).ToArray();
         var scores = new double[models.Count][];
         var trainScores = space.Scores;
@@ -91,6 +97,7 @@ public static class TechniqueComparison
         var curve = new List<TechniqueCurvePoint>();
         for (var g = 0; g < grid.Length; g++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var t = 0; t < techniques.Length; t++)
             {
                 double pl = double.NaN, pu = double.NaN, gl = double.NaN, gu = double.NaN;
@@ -121,6 +128,7 @@ public static class TechniqueComparison
                         var near = new List<double>();
                         foreach (var r in replicates)
                         {
+                            cancellationToken.ThrowIfCancellationRequested();
                             var diff = r[a].Zip(r[b], (p, q) => p - q).ToArray();
                             var found = GridCrossings(diff, grid);
                             if (found.Count > 0)
@@ -251,7 +259,7 @@ public static class TechniqueComparison
         var done = 0;
         try
         {
-            Parallel.For(0, intervals.Resamples, new ParallelOptions { CancellationToken = cancellationToken }, b =>
+            Parallel.For(0, intervals.Resamples, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) }, b =>
             {
                 result[b] = Replicate(b);
                 var n = Interlocked.Increment(ref done);
@@ -424,6 +432,17 @@ public static class TechniqueComparison
             {
                 v.Add("intervals.resamples", io.Resamples.ToString(CultureInfo.InvariantCulture), "must be between 20 and 100000");
             }
+            else if ((long)io.Resamples * o.GridPoints * ((o.Techniques?.Count ?? 0) + 1) > MaxReplicateValues && o.GridPoints is >= 2 and <= 100_000)
+            {
+                v.Add("intervals.resamples", io.Resamples.ToString(CultureInfo.InvariantCulture),
+                    $"resamples × grid_points × techniques (with the baseline) = {io.Resamples} × {o.GridPoints} × {(o.Techniques?.Count ?? 0) + 1} exceeds {MaxReplicateValues.ToString(CultureInfo.InvariantCulture)} kept values; fewer resamples or grid points");
+            }
+        }
+
+        if (o.GridPoints is >= 2 and <= 100_000 && (long)o.GridPoints * ((o.Techniques?.Count ?? 0) + 1) > MaxCurvePoints)
+        {
+            v.Add("grid_points", o.GridPoints.ToString(CultureInfo.InvariantCulture),
+                $"grid_points × techniques (with the baseline) = {o.GridPoints} × {(o.Techniques?.Count ?? 0) + 1} exceeds {MaxCurvePoints.ToString(CultureInfo.InvariantCulture)} curve points in one answer");
         }
 
         v.ThrowIfAny();

@@ -76,6 +76,7 @@ public static class ObsScalingServer
         builder.Services.AddSingleton<DecompositionCache>();
         builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
+        builder.Services.AddHostedService<ParentProcessWatch>();
         configure?.Invoke(builder);
 
         var app = builder.Build();

@@ -20,6 +20,15 @@ public sealed class ServerOptions
     /// <summary>Largest number of models one import may carry.</summary>
     public int MaxImportModels { get; set; } = 100_000;
 
+    /// <summary>
+    /// Largest number of bytes of messages one ImportModels stream may carry (the models are held in memory until
+    /// the stream ends and they are stored at once); past it the call ends RESOURCE_EXHAUSTED naming this limit.
+    /// </summary>
+    public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Estimated bytes of computed decompositions kept for repeated Decompose calls (least recently used out first).</summary>
+    public long DecompositionCacheBytes { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Heavy analyses (fits, backtests, subset searches, technique comparisons) run at once; default cores − 1, at least 1.</summary>
     public int ComputeSlots { get; set; } = Services.ComputeSlots.DefaultSlots;
 }

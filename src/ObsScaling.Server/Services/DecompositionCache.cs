@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using ObsScaling.Server.Hosting;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Services;
@@ -7,30 +8,114 @@ namespace ObsScaling.Server.Services;
 /// <summary>
 /// Decompositions already computed, by dataset content (etag) and request: a decomposition is a pure function of
 /// the two, and clients (pipelines, dashboards) ask the same one again and again. Under load a repeated Decompose
-/// cost ~5 ms of CPU (imputation to its fixed point, PCA, family fits); a hit costs a lookup. Bounded: past
-/// <see cref="Capacity"/> entries the cache starts over.
+/// cost ~5 ms of CPU (imputation to its fixed point, PCA, family fits); a hit costs a lookup. Bounded in bytes
+/// (<see cref="ServerOptions.DecompositionCacheBytes"/>), least recently used out first: one entry of a
+/// 100,000-model dataset is ~20 MB, so a count bound of 256 entries allowed ~5 GB.
 /// </summary>
-internal sealed class DecompositionCache
+internal sealed class DecompositionCache(IOptions<ServerOptions> options)
 {
-    public const int Capacity = 256;
+    // The serialised size undercounts the objects (repeated doubles are arrays, but each model, name and map
+    // costs its headers); measured on 10,000-model decompositions the heap held ~2.5× the wire size.
+    internal const double HeapPerWireByte = 2.5;
 
-    private readonly ConcurrentDictionary<(string Dataset, string Etag, ByteString Request), V1.Decomposition> _entries = new();
+    private readonly long _capacity = Math.Max(0, options.Value.DecompositionCacheBytes);
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Dataset, string Etag, ByteString Request), LinkedListNode<Entry>> _entries = [];
+    private readonly LinkedList<Entry> _recency = new();
+    private long _bytes;
+
+    /// <summary>The estimated bytes held now.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    public static long Estimate(V1.Decomposition decomposition) => (long)(decomposition.CalculateSize() * HeapPerWireByte) + 256;
 
     public V1.Decomposition GetOrAdd(string dataset, string etag, V1.DecomposeRequest request, Func<V1.Decomposition> compute)
     {
-        var key = (dataset, etag, request.ToByteString());
-        if (_entries.TryGetValue(key, out var cached))
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(compute);
+        var requestBytes = request.ToByteString();
+        lock (_lock)
         {
-            return cached;
+            if (_entries.TryGetValue((dataset, etag, requestBytes), out var hit))
+            {
+                _recency.Remove(hit);
+                _recency.AddFirst(hit);
+                return hit.Value.Decomposition;
+            }
         }
 
         var result = compute();
-        if (_entries.Count >= Capacity)
+
+        // Keyed by the content the result was computed from: the dataset may have changed between the caller's
+        // read of its etag and the load, and a result filed under the older etag would be served for it later.
+        var key = (dataset, string.IsNullOrEmpty(result.DatasetEtag) ? etag : result.DatasetEtag, requestBytes);
+        var size = Estimate(result);
+        if (size > _capacity)
         {
-            _entries.Clear();
+            return result;
         }
 
-        _entries[key] = result;
+        lock (_lock)
+        {
+            if (_entries.Remove(key, out var old))
+            {
+                _recency.Remove(old);
+                _bytes -= old.Value.Bytes;
+            }
+
+            while (_bytes + size > _capacity && _recency.Last is { } last)
+            {
+                _recency.RemoveLast();
+                _entries.Remove(last.Value.Key);
+                _bytes -= last.Value.Bytes;
+            }
+
+            _entries[key] = _recency.AddFirst(new Entry(key, result, size));
+            _bytes += size;
+        }
+
         return result;
     }
+
+    /// <summary>Drops a deleted dataset's entries, so its memory goes with it.</summary>
+    public void Forget(string dataset)
+    {
+        lock (_lock)
+        {
+            for (var node = _recency.First; node is not null;)
+            {
+                var next = node.Next;
+                if (node.Value.Key.Dataset == dataset)
+                {
+                    _recency.Remove(node);
+                    _entries.Remove(node.Value.Key);
+                    _bytes -= node.Value.Bytes;
+                }
+
+                node = next;
+            }
+        }
+    }
+
+    private sealed record Entry((string Dataset, string Etag, ByteString Request) Key, V1.Decomposition Decomposition, long Bytes);
 }

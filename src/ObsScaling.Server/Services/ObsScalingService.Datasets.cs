@@ -25,8 +25,18 @@ internal sealed partial class ObsScalingService(SqliteStore store, FitWatchHub h
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         var violations = new List<FieldViolation>();
         var index = 0;
+        long bytes = 0;
         await foreach (var item in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
+            // The models stay in memory until the stream ends (all or nothing), at ~5 bytes of heap per byte sent;
+            // a count cap alone let 228 MB of wide models hold 1.2 GB.
+            bytes += item.CalculateSize();
+            if (bytes > _options.MaxImportBytes)
+            {
+                throw StatusMapping.ResourceExhausted(
+                    $"An import may carry at most {_options.MaxImportBytes} bytes of messages (ObsScaling:MaxImportBytes); this one passed it at message {index}. Split it into appends.");
+            }
+
             switch (item.ItemCase)
             {
                 case V1.ImportModelsRequest.ItemOneofCase.Header when header is null && index == 0:
@@ -103,6 +113,7 @@ internal sealed partial class ObsScalingService(SqliteStore store, FitWatchHub h
     {
         var id = DatasetId("name", request.Name, context);
         store.DeleteDataset(id, request.Force, request.Etag);
+        decompositions.Forget(id);
         hub.DatasetDeleted(id);
         return Task.FromResult(new Empty());
     }

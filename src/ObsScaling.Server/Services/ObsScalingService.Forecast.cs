@@ -11,7 +11,6 @@ namespace ObsScaling.Server.Services;
 
 internal sealed partial class ObsScalingService
 {
-    private const int RecordBatch = 512;
     private const int FlushEvery = 256;
 
     public override async Task Forecast(IAsyncStreamReader<V1.ForecastRequest> requestStream, IServerStreamWriter<V1.ForecastResponse> responseStream, ServerCallContext context)
@@ -19,66 +18,87 @@ internal sealed partial class ObsScalingService
         ForecastModel? model = null;
         string dataset = "", fitId = "";
         var record = false;
-        var pending = new List<V1.RecordedForecast>();
         long sequence = 0;
 
         // One HTTP/2 flush per answer caps a stream at a few tens of thousands of forecasts a second. Answers are
-        // buffered instead and flushed whenever the client has nothing more queued (or every FlushEvery answers),
-        // so an interactive client still gets each answer at once and a bulk client gets them in batches.
+        // held instead and sent whenever the client has nothing more queued (or every FlushEvery answers), so an
+        // interactive client still gets each answer at once and a bulk client gets them in batches. A recorded
+        // answer names its forecast, so the batch's records commit before any of its answers is written: a name
+        // a client has seen always exists, whatever happens to the stream or the process afterwards.
         var body = context.GetHttpContext().Response.BodyWriter;
         responseStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-        var unflushed = 0;
-        while (true)
+        var answers = new List<V1.ForecastResponse>();
+        var records = new List<V1.RecordedForecast>();
+
+        async Task Deliver()
         {
-            var next = requestStream.MoveNext(context.CancellationToken);
-            if (unflushed > 0 && (!next.IsCompleted || unflushed >= FlushEvery))
+            store.AddForecasts(dataset, fitId, records);
+            records.Clear();
+            foreach (var answer in answers)
             {
-                await body.FlushAsync(context.CancellationToken).ConfigureAwait(false);
-                unflushed = 0;
+                await responseStream.WriteAsync(answer, context.CancellationToken).ConfigureAwait(false);
             }
 
-            if (!await next.ConfigureAwait(false))
-            {
-                break;
-            }
-
-            var request = requestStream.Current;
-            switch (request.ItemCase)
-            {
-                case V1.ForecastRequest.ItemOneofCase.Setup when model is null:
-                    (dataset, fitId) = ResourceName.ParseFit("setup.fit", request.Setup.Fit);
-                    context.UserState["dataset"] = dataset;
-                    var fit = store.GetFit(dataset, fitId) ?? throw new ResourceNotFoundException("Fit", request.Setup.Fit);
-                    model = ForecastModel.From(fit);
-                    record = request.Setup.Record;
-                    break;
-                case V1.ForecastRequest.ItemOneofCase.Setup:
-                    throw new ObsValidationException("setup", request.Setup.Fit, "the setup must be sent once, first");
-                case V1.ForecastRequest.ItemOneofCase.Input when model is not null:
-                    var result = model.Predict(request.Input, sequence);
-                    if (record)
-                    {
-                        var forecastId = "fc-" + Guid.NewGuid().ToString("N")[..12];
-                        result.Forecast = ResourceName.Forecast(dataset, fitId, forecastId);
-                        pending.Add(new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = model.DatasetEtag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
-                        if (pending.Count >= RecordBatch)
-                        {
-                            store.AddForecasts(dataset, fitId, pending);
-                            pending.Clear();
-                        }
-                    }
-
-                    await responseStream.WriteAsync(new V1.ForecastResponse { Result = result }, context.CancellationToken).ConfigureAwait(false);
-                    unflushed++;
-                    sequence++;
-                    break;
-                case V1.ForecastRequest.ItemOneofCase.Input:
-                    throw new ObsValidationException("setup", "", "the first message must be a setup naming the fit");
-                default:
-                    throw new ObsValidationException($"messages[{sequence}]", "", "empty message: set setup or input");
-            }
+            answers.Clear();
+            await body.FlushAsync(context.CancellationToken).ConfigureAwait(false);
         }
 
-        store.AddForecasts(dataset, fitId, pending);
+        try
+        {
+            while (true)
+            {
+                var next = requestStream.MoveNext(context.CancellationToken);
+                if (answers.Count > 0 && (!next.IsCompleted || answers.Count >= FlushEvery))
+                {
+                    await Deliver().ConfigureAwait(false);
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                var request = requestStream.Current;
+                switch (request.ItemCase)
+                {
+                    case V1.ForecastRequest.ItemOneofCase.Setup when model is null:
+                        (dataset, fitId) = ResourceName.ParseFit("setup.fit", request.Setup.Fit);
+                        context.UserState["dataset"] = dataset;
+                        var fit = store.GetFit(dataset, fitId) ?? throw new ResourceNotFoundException("Fit", request.Setup.Fit);
+                        model = ForecastModel.From(fit);
+                        record = request.Setup.Record;
+                        break;
+                    case V1.ForecastRequest.ItemOneofCase.Setup:
+                        throw new ObsValidationException("setup", request.Setup.Fit, "the setup must be sent once, first");
+                    case V1.ForecastRequest.ItemOneofCase.Input when model is not null:
+                        var result = model.Predict(request.Input, sequence);
+                        if (record)
+                        {
+                            var forecastId = "fc-" + Guid.NewGuid().ToString("N")[..12];
+                            result.Forecast = ResourceName.Forecast(dataset, fitId, forecastId);
+                            records.Add(new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = model.DatasetEtag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
+                        }
+
+                        answers.Add(new V1.ForecastResponse { Result = result });
+                        sequence++;
+                        break;
+                    case V1.ForecastRequest.ItemOneofCase.Input:
+                        throw new ObsValidationException("setup", "", "the first message must be a setup naming the fit");
+                    default:
+                        throw new ObsValidationException($"messages[{sequence}]", "", "empty message: set setup or input");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ObsValidationException or ObsPreconditionException && answers.Count > 0 && !context.CancellationToken.IsCancellationRequested)
+        {
+            // The inputs before the bad one were answered: the client gets (and the store keeps) them, then the error.
+            await Deliver().ConfigureAwait(false);
+            throw;
+        }
+
+        if (answers.Count > 0)
+        {
+            await Deliver().ConfigureAwait(false);
+        }
     }
 }

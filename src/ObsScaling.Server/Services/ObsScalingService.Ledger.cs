@@ -112,10 +112,67 @@ internal sealed partial class ObsScalingService
             entries.Add(entry);
         }
 
-        Ledger(context).Add(ledger, entries);
-        var response = new V1.CreatePreregistrationsResponse();
-        response.Entries.AddRange(entries);
-        return Task.FromResult(response);
+        var requestId = request.RequestId;
+        var stored = Ledger(context).Add(ledger, entries, requestId, string.IsNullOrEmpty(requestId) ? null : RequestContentHash(request));
+        var recorded = stored.Replayed ? Ledger(context).Range(ledger, stored.FirstSeq, stored.LastSeq) : entries;
+        return Task.FromResult(CreationAnswer(recorded, requestId, stored.Replayed));
+    }
+
+    /// <summary>Largest answer that carries the entries: half a client's default 4 MiB receive limit.</summary>
+    internal const int MaxCreationAnswerBytes = 2 * 1024 * 1024;
+
+    private const int MaxRequestIdLength = 128;
+
+    private static V1.CreatePreregistrationsResponse CreationAnswer(IReadOnlyList<V1.Preregistration> entries, string requestId, bool replayed)
+    {
+        // An answer larger than the client accepts arrives as RESOURCE_EXHAUSTED after the commit, and a client
+        // that retries then doubles an immutable ledger; a large creation answers with its batch summary only.
+        var batch = new V1.PreregistrationBatch
+        {
+            Count = entries.Count,
+            First = entries.Count > 0 ? entries[0].Name : "",
+            Last = entries.Count > 0 ? entries[^1].Name : "",
+            Replayed = replayed,
+            RequestId = requestId,
+        };
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        long bytes = 0;
+        foreach (var e in entries)
+        {
+            // The hash covers the entries as recorded, so the score a replay may carry by now is left out.
+            var recorded = e.Score is null ? e : WithoutScore(e);
+            var b = recorded.ToByteArray();
+            sha.AppendData(b);
+            bytes += e.CalculateSize() + 8;
+        }
+
+        batch.ContentSha256 = Convert.ToHexStringLower(sha.GetHashAndReset());
+        var response = new V1.CreatePreregistrationsResponse { Batch = batch };
+        if (bytes + batch.CalculateSize() > MaxCreationAnswerBytes)
+        {
+            batch.EntriesOmitted = true;
+        }
+        else
+        {
+            response.Entries.AddRange(entries);
+        }
+
+        return response;
+    }
+
+    private static V1.Preregistration WithoutScore(V1.Preregistration e)
+    {
+        var copy = e.Clone();
+        copy.Score = null;
+        return copy;
+    }
+
+    /// <summary>SHA-256 of the request without its request ID: what "the same content" means for a retry.</summary>
+    private static string RequestContentHash(V1.CreatePreregistrationsRequest request)
+    {
+        var copy = request.Clone();
+        copy.RequestId = "";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copy.ToByteArray()));
     }
 
     public override Task<V1.Preregistration> GetPreregistration(V1.GetPreregistrationRequest request, ServerCallContext context)
@@ -127,21 +184,23 @@ internal sealed partial class ObsScalingService
     public override Task<V1.ListPreregistrationsResponse> ListPreregistrations(V1.ListPreregistrationsRequest request, ServerCallContext context)
     {
         var ledger = ResourceName.ParseLedger("parent", request.Parent);
-        var all = ExistingLedger(context, ledger);
-        var selected = request.State switch
+        if (!Ledger(context).Exists(ledger))
         {
-            V1.PreregistrationState.Scored => all.Where(e => e.Score is not null).ToList(),
-            V1.PreregistrationState.Unscored => all.Where(e => e.Score is null).ToList(),
-            _ => all,
-        };
-        var collection = $"entries/{ledger}/{request.State}";
-        var (offset, limit) = PageToken.Parse(collection, request.PageSize, request.PageToken);
-        var page = selected.Skip(offset).Take(limit).ToList();
+            throw new ResourceNotFoundException("Ledger", ResourceName.Ledger(ledger));
+        }
+
+        // A keyset page: the token carries the seq of the last entry sent, and one page is one indexed range read
+        // (entries are only appended, and an entry that is scored between pages moves between states without
+        // making a later page skip anything). The summary needs the scores only, not the entries.
+        var collection = $"entries-after/{ledger}/{request.State}";
+        var (after, limit) = PageToken.Parse(collection, request.PageSize, request.PageToken);
+        var (page, lastSeq, more) = Ledger(context).Page(ledger, request.State, after, limit);
+        var (count, scores) = Ledger(context).Tally(ledger, request.State);
         var response = new V1.ListPreregistrationsResponse
         {
-            TotalSize = selected.Count,
-            NextPageToken = PageToken.Next(collection, offset, page.Count, selected.Count),
-            Summary = Summary(selected),
+            TotalSize = count,
+            NextPageToken = more ? PageToken.Next(collection, (int)lastSeq, 0, (int)lastSeq + 1) : "",
+            Summary = Summary(count, scores),
         };
         response.Entries.AddRange(page);
         return Task.FromResult(response);
@@ -207,8 +266,27 @@ internal sealed partial class ObsScalingService
         else
         {
             source = "explicit";
-            var given = request.Observed.ToList();
-            observe = e => given.LastOrDefault(o => o.Model == e.Input.Model && (o.Metric.Length == 0 || o.Metric == e.Target))?.Value;
+
+            // The last value given for the model (with the entry's target or no metric) wins, as it always did; a
+            // lookup of each (model, metric)'s last index instead of a scan per entry keeps this entries + observed.
+            var last = new Dictionary<(string Model, string Metric), (int At, double Value)>();
+            for (var i = 0; i < request.Observed.Count; i++)
+            {
+                last[(request.Observed[i].Model, request.Observed[i].Metric)] = (i, request.Observed[i].Value);
+            }
+
+            observe = e =>
+            {
+                var exact = last.TryGetValue((e.Input.Model, e.Target), out var x) ? x : ((int At, double Value)?)null;
+                var blank = last.TryGetValue((e.Input.Model, ""), out var y) ? y : ((int At, double Value)?)null;
+                return (exact, blank) switch
+                {
+                    ({ } a, { } b) => a.At > b.At ? a.Value : b.Value,
+                    ({ } a, null) => a.Value,
+                    (null, { } b) => b.Value,
+                    _ => null,
+                };
+            };
         }
 
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
@@ -228,7 +306,7 @@ internal sealed partial class ObsScalingService
                 continue;
             }
 
-            scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now)));
+            scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, _options.ApiKey is { Length: > 0 })));
         }
 
         var inserted = Ledger(context).Score(ledger, scores);
@@ -239,7 +317,8 @@ internal sealed partial class ObsScalingService
             (inserted.Contains(id) ? response.Scored : response.AlreadyScored).Add(stored);
         }
 
-        response.Summary = Summary(Ledger(context).All(ledger));
+        var (count, tallied) = Ledger(context).Tally(ledger, V1.PreregistrationState.Unspecified);
+        response.Summary = Summary(count, tallied);
         return Task.FromResult(response);
     }
 
@@ -254,6 +333,11 @@ internal sealed partial class ObsScalingService
         if (request.Models.Count > 0 && string.IsNullOrEmpty(request.SourceDataset))
         {
             violations.Add(new FieldViolation("source_dataset", "", "required with models: the dataset holding their scores"));
+        }
+
+        if (request.RequestId.Length > MaxRequestIdLength || !request.RequestId.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '_' or '~' or '-'))
+        {
+            violations.Add(new FieldViolation("request_id", request.RequestId.Length > MaxRequestIdLength ? request.RequestId[..MaxRequestIdLength] + "…" : request.RequestId, $"up to {MaxRequestIdLength} characters of A-Z, a-z, 0-9, '.', '_', '~', '-' (a UUID, say)"));
         }
 
         if (request.HasLevel && !(request.Level > 0 && request.Level < 1))
@@ -349,7 +433,11 @@ internal sealed partial class ObsScalingService
         return f;
     }
 
-    private static V1.PreregistrationScore ScoreOf(V1.Preregistration e, double observedRaw, string source, Timestamp now)
+    /// <summary>
+    /// A score and where it came from. With an API key configured every call has passed the key check before it
+    /// gets here (ApiKeyInterceptor), so <paramref name="authenticated"/> is exactly "a key is configured".
+    /// </summary>
+    private static V1.PreregistrationScore ScoreOf(V1.Preregistration e, double observedRaw, string source, Timestamp now, string peer, bool authenticated)
     {
         var transform = FitMapping.ToTransform(e.Spec);
         var observed = transform.Apply(observedRaw);
@@ -363,6 +451,8 @@ internal sealed partial class ObsScalingService
             Error = e.Predicted - observed,
             ScoreTime = now,
             Source = source,
+            ScoredBy = peer ?? "",
+            Authenticated = authenticated,
         };
         if (s.Inside is { } inside)
         {
@@ -372,9 +462,9 @@ internal sealed partial class ObsScalingService
         return score;
     }
 
-    private static V1.LedgerSummary Summary(IReadOnlyList<V1.Preregistration> entries)
+    private static V1.LedgerSummary Summary(int entries, IEnumerable<V1.PreregistrationScore> scores)
     {
-        var s = LedgerSummary.Of(entries.Count, entries.Where(e => e.Score is not null).Select(e => new ForecastScore(e.Score.ObservedRaw, e.Score.ErrorRaw, e.Score.AbsoluteErrorRaw, e.Score.HasInside ? e.Score.Inside : null)));
+        var s = LedgerSummary.Of(entries, scores.Select(score => new ForecastScore(score.ObservedRaw, score.ErrorRaw, score.AbsoluteErrorRaw, score.HasInside ? score.Inside : null)));
         var summary = new V1.LedgerSummary { Entries = s.Entries, Scored = s.Scored, WithInterval = s.WithInterval, Inside = s.Inside };
         if (s.Coverage is { } c)
         {

@@ -14,13 +14,21 @@ namespace ObsScaling.Server.Storage;
 /// corrupting each other. Messages are kept as protobuf bytes: exact doubles, and the schema of a row is the
 /// contract's.
 /// </summary>
-internal sealed class SqliteStore
+internal sealed class SqliteStore : IDisposable
 {
     private readonly string _connectionString;
 
-    // Parsing and validating a dataset's models costs far more than a fit; a dataset only changes through this
-    // store, and every change bumps its revision, so a (dataset, revision) entry never goes stale.
+    // Parsing and validating a dataset's models costs far more than a fit, so loaded sets are kept. An entry is
+    // only served when its descriptor equals the row read in the same transaction (revision, etag, create and
+    // update time: a dataset deleted and created again never matches its old entry), so the database decides.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (V1.Dataset Dataset, ModelSet Models)> _loaded = new(StringComparer.Ordinal);
+
+    // Bumped by every delete: a load that began before a delete committed must not put the deleted set back
+    // (it would be refused when read, but it would hold the memory until the name is used again).
+    private readonly Lock _cacheLock = new();
+    private long _deletions;
+
+    private readonly StoreLock _lock;
 
     public SqliteStore(string path)
     {
@@ -31,6 +39,8 @@ internal sealed class SqliteStore
         {
             Directory.CreateDirectory(dir);
         }
+
+        _lock = StoreLock.Acquire(Path);
 
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -43,6 +53,23 @@ internal sealed class SqliteStore
             // Microsoft.Data.Sqlite retries a busy database for this long, so writers queue instead of failing.
             DefaultTimeout = 30,
         }.ToString();
+        try
+        {
+            CreateSchema();
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+    }
+
+    public string Path { get; }
+
+    public void Dispose() => _lock.Dispose();
+
+    private void CreateSchema()
+    {
         using var c = Open();
         Execute(c, null, """
             PRAGMA journal_mode = WAL;
@@ -75,22 +102,15 @@ internal sealed class SqliteStore
             """);
     }
 
-    public string Path { get; }
-
     /// <summary>The result of an import: the stored dataset and what changed.</summary>
     public sealed record ImportOutcome(V1.Dataset Dataset, ModelSet Models, int Added, int Replaced);
 
     /// <summary>
-    /// The dataset's descriptor. This store is the file's only writer and refreshes the cache after each commit,
-    /// so reads are served from memory (a unary Get costs a gRPC round trip, not a SQLite query).
+    /// The dataset's descriptor, read from the file: one row by primary key costs ~20 µs, and a descriptor served
+    /// from memory was what let a deleted or re-created dataset be answered from a stale cache.
     /// </summary>
     public V1.Dataset? GetDataset(string id)
     {
-        if (_loaded.TryGetValue(id, out var cached))
-        {
-            return cached.Dataset.Clone();
-        }
-
         using var c = Open();
         return ReadDataset(c, null, id);
     }
@@ -173,7 +193,14 @@ internal sealed class SqliteStore
         }
 
         tx.Commit();
-        Remember(id, (dataset, merged));
+        long deletions;
+        lock (_cacheLock)
+        {
+            deletions = _deletions;
+        }
+
+        // Under the write gate, so no delete can commit between this commit and the entry.
+        Remember(id, (dataset, merged), deletions);
         return new ImportOutcome(dataset, merged, added, models.Count - added);
     }
 
@@ -196,7 +223,11 @@ internal sealed class SqliteStore
 
         Execute(c, tx, "DELETE FROM forecasts WHERE dataset_id = $id; DELETE FROM fits WHERE dataset_id = $id; DELETE FROM models WHERE dataset_id = $id; DELETE FROM datasets WHERE id = $id;", ("$id", id));
         tx.Commit();
-        _loaded.TryRemove(id, out _);
+        lock (_cacheLock)
+        {
+            _deletions++;
+            _loaded.TryRemove(id, out _);
+        }
     }
 
     public (IReadOnlyList<V1.Model> Page, int Total) ListModels(string id, int offset, int limit)
@@ -217,16 +248,22 @@ internal sealed class SqliteStore
     /// <summary>The dataset's models as a validated domain set, with its descriptor.</summary>
     public (V1.Dataset Dataset, ModelSet Models) LoadDataset(string id)
     {
+        long deletions;
+        lock (_cacheLock)
+        {
+            deletions = _deletions;
+        }
+
         using var c = Open();
         using var tx = c.BeginTransaction(deferred: true);
         var ds = ReadDataset(c, tx, id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
-        if (_loaded.TryGetValue(id, out var cached) && cached.Dataset.Revision == ds.Revision && cached.Dataset.Etag == ds.Etag)
+        if (_loaded.TryGetValue(id, out var cached) && cached.Dataset.Equals(ds))
         {
             return cached;
         }
 
         var loaded = (ds, LoadModelSet(c, tx, id, ds));
-        Remember(id, loaded);
+        Remember(id, loaded, deletions);
         return loaded;
     }
 
@@ -315,6 +352,13 @@ internal sealed class SqliteStore
         using var writer = WriteGate.Enter(Path);
         using var c = Open();
         using var tx = c.BeginTransaction();
+
+        // A DeleteFit may have committed while the stream ran; the foreign key would refuse the rows as INTERNAL.
+        if (Scalar(c, tx, "SELECT 1 FROM fits WHERE dataset_id = $d AND id = $f", ("$d", dataset), ("$f", fit)) is null)
+        {
+            throw new ResourceNotFoundException("Fit", ResourceName.Fit(dataset, fit));
+        }
+
         var next = Convert.ToInt64(Scalar(c, tx, "SELECT COALESCE(MAX(seq), 0) FROM forecasts WHERE dataset_id = $d AND fit_id = $f", ("$d", dataset), ("$f", fit)), System.Globalization.CultureInfo.InvariantCulture);
         using var cmd = Command(c, tx, "INSERT INTO forecasts(dataset_id, fit_id, id, seq, body) VALUES ($d, $f, $id, $seq, $body)", ("$d", dataset), ("$f", fit));
         var pId = cmd.Parameters.Add("$id", SqliteType.Text);
@@ -351,9 +395,23 @@ internal sealed class SqliteStore
         return (list, total);
     }
 
-    /// <summary>Caches a loaded or written dataset unless a newer revision is already cached (commits can finish out of order).</summary>
-    private void Remember(string id, (V1.Dataset Dataset, ModelSet Models) entry) =>
-        _loaded.AddOrUpdate(id, entry, (_, current) => current.Dataset.Revision > entry.Dataset.Revision ? current : entry);
+    /// <summary>
+    /// Caches a loaded or written dataset, unless a delete committed since it was read (<paramref name="deletionsSeen"/>)
+    /// or a newer revision of the same dataset is already cached (loads can finish out of order).
+    /// </summary>
+    private void Remember(string id, (V1.Dataset Dataset, ModelSet Models) entry, long deletionsSeen)
+    {
+        lock (_cacheLock)
+        {
+            if (_deletions != deletionsSeen)
+            {
+                return;
+            }
+
+            _loaded.AddOrUpdate(id, entry, (_, current) =>
+                current.Dataset.CreateTime.Equals(entry.Dataset.CreateTime) && current.Dataset.Revision > entry.Dataset.Revision ? current : entry);
+        }
+    }
 
     private SqliteConnection Open()
     {

@@ -66,6 +66,7 @@ public sealed class CompareTechniqueTests : InMemoryServer
         host.Run("Compare-ObsTechnique zoo -Baseline nope -Technique downstream");
         var error = Assert.Single(host.Errors);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-        Assert.Contains("baseline", error.ToString(), StringComparison.Ordinal);
+        // The record names the cmdlet parameter (-Baseline), not the contract's field.
+        Assert.Contains("baseline", error.ToString(), StringComparison.OrdinalIgnoreCase);
     }
 }
