@@ -147,7 +147,7 @@ internal sealed partial class ObsScalingService
         return Task.FromResult(response);
     }
 
-    public override Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
+    public override async Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
     {
         var ledger = ResourceName.ParseLedger("parent", request.Parent);
         var hasDataset = !string.IsNullOrEmpty(request.Dataset);
@@ -207,29 +207,53 @@ internal sealed partial class ObsScalingService
         else
         {
             source = "explicit";
-            var given = request.Observed.ToList();
-            observe = e => given.LastOrDefault(o => o.Model == e.Input.Model && (o.Metric.Length == 0 || o.Metric == e.Target))?.Value;
+            // The last value given for (model, target) or for (model, any metric) wins: an index, not a scan per entry.
+            var last = new Dictionary<(string Model, string Metric), int>();
+            for (var i = 0; i < request.Observed.Count; i++)
+            {
+                last[(request.Observed[i].Model, request.Observed[i].Metric)] = i;
+            }
+
+            observe = e =>
+            {
+                var at = Math.Max(last.GetValueOrDefault((e.Input.Model, e.Target), -1), last.GetValueOrDefault((e.Input.Model, ""), -1));
+                return at < 0 ? null : request.Observed[at].Value;
+            };
         }
 
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
         var response = new V1.ScorePreregistrationsResponse();
         var scores = new List<(string Entry, V1.PreregistrationScore Score)>();
-        foreach (var e in selected)
-        {
-            if (e.Score is not null)
+        await compute.RunAsync(
+            () =>
             {
-                response.AlreadyScored.Add(e);
-                continue;
-            }
+                for (var i = 0; i < selected.Count; i++)
+                {
+                    if (i % 1024 == 0)
+                    {
+                        context.CancellationToken.ThrowIfCancellationRequested();
+                    }
 
-            if (observe(e) is not { } observed)
-            {
-                response.Unobserved.Add(e.Name);
-                continue;
-            }
+                    var e = selected[i];
+                    if (e.Score is not null)
+                    {
+                        response.AlreadyScored.Add(e);
+                        continue;
+                    }
 
-            scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now)));
-        }
+                    if (observe(e) is not { } observed)
+                    {
+                        response.Unobserved.Add(e.Name);
+                        continue;
+                    }
+
+                    scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now)));
+                }
+
+                return scores.Count;
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        context.CancellationToken.ThrowIfCancellationRequested();
 
         var inserted = Ledger(context).Score(ledger, scores);
         foreach (var (id, _) in scores)
@@ -240,7 +264,7 @@ internal sealed partial class ObsScalingService
         }
 
         response.Summary = Summary(Ledger(context).All(ledger));
-        return Task.FromResult(response);
+        return response;
     }
 
     private static void ValidateCreate(V1.CreatePreregistrationsRequest request)
