@@ -16,12 +16,19 @@ public sealed record PlotOptions(int Width = PlotOptions.DefaultWidth, int Heigh
     public const int MinSide = 320;
     public const int MaxSide = 8000;
 
+    // One 8000 × 8000 PNG took 6 s and 256 MB of bitmap; 4096² renders in about a second and 64 MB.
+    public const long MaxPixels = 4096L * 4096L;
+
     /// <summary>Throws <see cref="ObsValidationException"/> naming every bad field.</summary>
     public void Validate()
     {
         var v = new List<FieldViolation>();
         Check(v, "width", Width);
         Check(v, "height", Height);
+        if ((long)Width * Height > MaxPixels)
+        {
+            v.Add(new FieldViolation("width", Width.ToString(CultureInfo.InvariantCulture), $"width × height = {Width} × {Height} exceeds {MaxPixels.ToString(CultureInfo.InvariantCulture)} pixels (e.g. 4096 × 4096)"));
+        }
         if (!Enum.IsDefined(Format))
         {
             v.Add(new FieldViolation("format", Format.ToString(), "must be PNG or SVG"));

@@ -29,6 +29,21 @@ internal static class FieldPaths
         }
     }
 
+    /// <summary>As <see cref="Run{T}"/>, for asynchronous work.</summary>
+    public static async Task<T> RunAsync<T>(Func<Task<T>> run, Func<string, string> rename)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        try
+        {
+            return await run().ConfigureAwait(false);
+        }
+        catch (ObsValidationException ex) when (ex.Violations.Count > 0)
+        {
+            var renamed = ex.Violations.Select(v => v with { Field = rename(v.Field) }).ToArray();
+            throw ex is ObsPreconditionException ? new ObsPreconditionException(renamed) : new ObsValidationException(renamed);
+        }
+    }
+
     /// <summary>The engine's holdout-option paths (<c>target</c>, <c>split.column</c>, <c>options.floor_max</c>) as paths in a FitSpec.</summary>
     public static Func<string, string> InSpec(string spec) => field =>
     {

@@ -49,6 +49,25 @@ internal sealed class DecompositionCache(IOptions<ServerOptions> options)
 
     public static long Estimate(V1.Decomposition decomposition) => (long)(decomposition.CalculateSize() * HeapPerWireByte) + 256;
 
+    /// <summary>As <see cref="GetOrAdd"/>, for a computation that waits for a compute slot: a hit never waits.</summary>
+    public async Task<V1.Decomposition> GetOrAddAsync(string dataset, string etag, V1.DecomposeRequest request, Func<Task<V1.Decomposition>> compute)
+    {
+        var key = (dataset, etag, request.ToByteString());
+        if (_entries.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = await compute().ConfigureAwait(false);
+        if (_entries.Count >= Capacity)
+        {
+            _entries.Clear();
+        }
+
+        _entries[key] = result;
+        return result;
+    }
+
     public V1.Decomposition GetOrAdd(string dataset, string etag, V1.DecomposeRequest request, Func<V1.Decomposition> compute)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Holdout;
+using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
 using V1 = ObsScaling.Grpc.V1;
@@ -10,14 +12,24 @@ using V1 = ObsScaling.Grpc.V1;
 namespace ObsScaling.Server.Services;
 
 /// <summary>
-/// Keeps fits current: when a dataset changes, its fits are refitted in the background (one dataset at a
-/// time, newest revision only) and each new law is pushed to every watcher of that dataset.
+/// Keeps fits current: when a dataset changes, its fits are refitted in the background (newest revision only)
+/// and each new law is pushed to every watcher of that dataset. Datasets are refitted independently (one pass per
+/// dataset at a time, passes of different datasets side by side), every refit runs in a compute slot under its own
+/// deadline (<see cref="ServerOptions.RefitTimeout"/>), and a refit that fails or runs out of time is reported to
+/// the dataset's watchers as <c>refit_failed</c>: one client's degenerate or enormous dataset cannot hold up the
+/// refits of anybody else's.
 /// </summary>
-internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub> logger) : BackgroundService
+internal sealed partial class FitWatchHub(SqliteStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>> _watchers = new(StringComparer.Ordinal);
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _passes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private long _failures;
+
+    /// <summary>Refits that failed or ran out of time (for tests and diagnostics).</summary>
+    public long FailedRefitCount => Interlocked.Read(ref _failures);
 
     /// <summary>Number of refits published (for tests and diagnostics).</summary>
     public long RefitCount => Interlocked.Read(ref _refits);
@@ -65,22 +77,58 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await foreach (var dataset in _changes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            // Clear the flag first: a change that lands during this refit queues another pass.
-            _pending.TryRemove(dataset, out _);
-            try
+            await foreach (var dataset in _changes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                Refit(dataset, stoppingToken);
+                var pass = PassAsync(dataset, stoppingToken);
+                _running[pass] = 0;
+                _ = pass.ContinueWith(t => _running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogRefitError(logger, ex, dataset);
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        finally
+        {
+            await Task.WhenAll(_running.Keys).ConfigureAwait(false);
         }
     }
 
-    private void Refit(string dataset, CancellationToken cancellationToken)
+    /// <summary>One pass over a dataset's fits; passes of one dataset queue behind each other, other datasets do not wait.</summary>
+    private async Task PassAsync(string dataset, CancellationToken stoppingToken)
+    {
+        var gate = _passes.GetOrAdd(dataset, _ => new SemaphoreSlim(1, 1));
+        try
+        {
+            await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            // Clear the flag first: a change that lands during this refit queues another pass.
+            _pending.TryRemove(dataset, out _);
+            await RefitAsync(dataset, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogRefitError(logger, ex, dataset);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task RefitAsync(string dataset, CancellationToken cancellationToken)
     {
         if (store.GetDataset(dataset) is null)
         {
@@ -95,7 +143,7 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
             foreach (var fit in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Publish(dataset, RefitOne(dataset, fit, descriptor, models, cancellationToken));
+                Publish(dataset, await RefitOneAsync(dataset, fit, descriptor, models, cancellationToken).ConfigureAwait(false));
             }
 
             offset += page.Count;
@@ -106,12 +154,16 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
         }
     }
 
-    private V1.WatchFitsResponse RefitOne(string dataset, V1.Fit fit, V1.Dataset descriptor, ModelSet models, CancellationToken cancellationToken)
+    private async Task<V1.WatchFitsResponse> RefitOneAsync(string dataset, V1.Fit fit, V1.Dataset descriptor, ModelSet models, CancellationToken stoppingToken)
     {
+        // A zero or negative setting means "no usable deadline": the default then applies rather than none.
+        var timeout = settings.Value.RefitTimeout > TimeSpan.Zero ? settings.Value.RefitTimeout : TimeSpan.FromMinutes(5);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        deadline.CancelAfter(timeout);
         try
         {
             var options = SpecMapping.ToOptions(fit.Spec, models);
-            var result = HoldoutAnalysis.Run(models, options, cancellationToken);
+            var result = await compute.RunAsync(() => HoldoutAnalysis.Run(models, options, deadline.Token), deadline.Token).ConfigureAwait(false);
             var refit = FitMapping.ToProto(result, fit.Name, fit.Spec, descriptor, fit.CreateTime ?? Timestamp.FromDateTime(DateTime.UtcNow));
             var fitId = ResourceName.ParseFit("fit", fit.Name).Fit;
             if (!store.PutFit(dataset, fitId, refit, replace: true, expectedRevision: descriptor.Revision))
@@ -124,7 +176,21 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
         }
         catch (ObsValidationException ex)
         {
+            Interlocked.Increment(ref _failures);
             return new V1.WatchFitsResponse { Fit = fit, Reason = "refit_failed", DatasetRevision = descriptor.Revision, Error = ex.Message };
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            Interlocked.Increment(ref _failures);
+            LogRefitTimeout(logger, fit.Name, timeout);
+            return new V1.WatchFitsResponse { Fit = fit, Reason = "refit_failed", DatasetRevision = descriptor.Revision, Error = $"the refit ran out of time: it takes longer than the {timeout.TotalSeconds:0.###} s allowed (ObsScaling:RefitTimeout)" };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One fit's unexpected failure must not end the pass for the dataset's other fits.
+            Interlocked.Increment(ref _failures);
+            LogRefitError(logger, ex, dataset);
+            return new V1.WatchFitsResponse { Fit = fit, Reason = "refit_failed", DatasetRevision = descriptor.Revision, Error = "the refit failed on the server (see its log)" };
         }
     }
 
@@ -143,6 +209,9 @@ internal sealed partial class FitWatchHub(SqliteStore store, ILogger<FitWatchHub
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "refit of dataset {Dataset} failed")]
     private static partial void LogRefitError(ILogger logger, Exception ex, string dataset);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "refit of {Fit} stopped after its deadline of {Timeout}")]
+    private static partial void LogRefitTimeout(ILogger logger, string fit, TimeSpan timeout);
 
     /// <summary>A watcher's feed; dispose to stop watching.</summary>
     public sealed class Subscription(ChannelReader<V1.WatchFitsResponse> reader, Action dispose) : IDisposable

@@ -15,11 +15,12 @@ namespace ObsScaling.Server.Services;
 
 internal sealed partial class ObsScalingService
 {
+    /// <summary>A cached decomposition answers at once; a new one waits for a compute slot like any other heavy analysis.</summary>
     public override Task<V1.Decomposition> Decompose(V1.DecomposeRequest request, ServerCallContext context)
     {
         var id = DatasetId("dataset", request.Dataset, context);
         var current = store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
-        return Task.FromResult(decompositions.GetOrAdd(id, current.Etag, request, () => ComputeDecomposition(id, request, context)));
+        return decompositions.GetOrAddAsync(id, current.Etag, request, () => compute.RunAsync(() => ComputeDecomposition(id, request, context), context.CancellationToken));
     }
 
     private V1.Decomposition ComputeDecomposition(string id, V1.DecomposeRequest request, ServerCallContext context)
@@ -36,7 +37,8 @@ internal sealed partial class ObsScalingService
             imputation.Imputed,
             metrics,
             new PcaOptions { Components = request.Components == 0 ? Math.Min(5, metrics.Length) : request.Components, Standardize = request.Standardize },
-            metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray());
+            metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray(),
+            context.CancellationToken);
 
         var result = new V1.Decomposition
         {
@@ -144,7 +146,6 @@ internal sealed partial class ObsScalingService
         }
 
         await responseStream.WriteAsync(new V1.SelectSubsetEvent { Progress = new V1.Progress { Stage = "decomposing", Fraction = 0, Message = $"imputing and decomposing {pool.Count} models" } }, context.CancellationToken).ConfigureAwait(false);
-        var space = CapabilitySpace.Fit(PcaImputer.Fit(pool.Matrix(metrics), null, metrics, context.CancellationToken).Imputed, metrics, new PcaOptions { Components = Math.Min(5, metrics.Length) });
         var budgets = request.Budgets.Count > 0 ? request.Budgets.ToArray() : Enumerable.Range(1, 9).Select(i => 4 * i).ToArray();
         var options = new SubsetSearchOptions
         {
@@ -165,7 +166,12 @@ internal sealed partial class ObsScalingService
         // The search reports progress from worker threads; forward the latest to the stream from this one.
         var latest = 0.0;
         var search = compute.RunAsync(
-            () => FieldPaths.Run(() => SubsetSelector.Search(space.Scores, pool.Models.Select(m => m.Family!).ToArray(), pool.Models.Select(m => m.Name).ToArray(), options, new SynchronousProgress(p => Volatile.Write(ref latest, p.Fraction)), context.CancellationToken), FieldPaths.InSelectSubset),
+            () =>
+            {
+                // The pool's PCA is heavy work too (wide or degenerate data): it runs in the slot, under the deadline.
+                var space = CapabilitySpace.Fit(PcaImputer.Fit(pool.Matrix(metrics), null, metrics, context.CancellationToken).Imputed, metrics, new PcaOptions { Components = Math.Min(5, metrics.Length) }, cancellationToken: context.CancellationToken);
+                return FieldPaths.Run(() => SubsetSelector.Search(space.Scores, pool.Models.Select(m => m.Family!).ToArray(), pool.Models.Select(m => m.Name).ToArray(), options, new SynchronousProgress(p => Volatile.Write(ref latest, p.Fraction)), context.CancellationToken), FieldPaths.InSelectSubset);
+            },
             context.CancellationToken);
         var found = await WhileRunningAsync(
             search,
@@ -217,6 +223,16 @@ internal sealed partial class ObsScalingService
             if (!models.Metrics.ContainsKey(metrics[i]))
             {
                 v.Add(new FieldViolation($"{field}[{i}]", metrics[i], "unknown metric"));
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < metrics.Length; i++)
+        {
+            // A repeated column is an exactly collinear pair: it doubles the metric's weight in every component.
+            if (!seen.Add(metrics[i]))
+            {
+                v.Add(new FieldViolation($"{field}[{i}]", metrics[i], $"duplicate metric (first given at {field}[{Array.IndexOf(metrics, metrics[i])}])"));
             }
         }
 

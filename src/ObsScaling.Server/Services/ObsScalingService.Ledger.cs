@@ -206,7 +206,7 @@ internal sealed partial class ObsScalingService
         return Task.FromResult(response);
     }
 
-    public override Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
+    public override async Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
     {
         var ledger = ResourceName.ParseLedger("parent", request.Parent);
         var hasDataset = !string.IsNullOrEmpty(request.Dataset);
@@ -292,22 +292,36 @@ internal sealed partial class ObsScalingService
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
         var response = new V1.ScorePreregistrationsResponse();
         var scores = new List<(string Entry, V1.PreregistrationScore Score)>();
-        foreach (var e in selected)
-        {
-            if (e.Score is not null)
+        await compute.RunAsync(
+            () =>
             {
-                response.AlreadyScored.Add(e);
-                continue;
-            }
+                for (var i = 0; i < selected.Count; i++)
+                {
+                    if (i % 1024 == 0)
+                    {
+                        context.CancellationToken.ThrowIfCancellationRequested();
+                    }
 
-            if (observe(e) is not { } observed)
-            {
-                response.Unobserved.Add(e.Name);
-                continue;
-            }
+                    var e = selected[i];
+                    if (e.Score is not null)
+                    {
+                        response.AlreadyScored.Add(e);
+                        continue;
+                    }
 
-            scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, _options.ApiKey is { Length: > 0 })));
-        }
+                    if (observe(e) is not { } observed)
+                    {
+                        response.Unobserved.Add(e.Name);
+                        continue;
+                    }
+
+                    scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, _options.ApiKey is { Length: > 0 })));
+                }
+
+                return scores.Count;
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        context.CancellationToken.ThrowIfCancellationRequested();
 
         var inserted = Ledger(context).Score(ledger, scores);
         foreach (var (id, _) in scores)
@@ -319,7 +333,7 @@ internal sealed partial class ObsScalingService
 
         var (count, tallied) = Ledger(context).Tally(ledger, V1.PreregistrationState.Unspecified);
         response.Summary = Summary(count, tallied);
-        return Task.FromResult(response);
+        return response;
     }
 
     private static void ValidateCreate(V1.CreatePreregistrationsRequest request)

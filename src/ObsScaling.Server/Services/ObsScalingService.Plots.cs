@@ -10,19 +10,46 @@ namespace ObsScaling.Server.Services;
 
 internal sealed partial class ObsScalingService
 {
+    /// <summary>
+    /// The data is gathered first (a decomposition or backtest waits for its own slot), then the figure is drawn in
+    /// a compute slot: rendering cannot be interrupted, so its size is bounded (<see cref="PlotOptions.MaxPixels"/>)
+    /// and the slot bounds how many bitmaps exist at once.
+    /// </summary>
     public override async Task<V1.PlotImage> RenderPlot(V1.RenderPlotRequest request, ServerCallContext context)
     {
         var options = PlotMapping.ToOptions(request);
-        var plot = request.Kind switch
+        Func<RenderedPlot> render;
+        switch (request.Kind)
         {
-            V1.PlotKind.ScalingCurve => ScalingCurveFigure.Render(PlotMapping.ToScalingCurve(PlotFit(request, context), "fit"), options),
-            V1.PlotKind.ExplainedVariance => ExplainedVarianceFigure.Render(PlotMapping.ToDecomposition(PlotDataset(request, context), PlotDecompose(request, context)), options),
-            V1.PlotKind.Loadings => LoadingsFigure.Render(PlotMapping.ToDecomposition(PlotDataset(request, context), PlotDecompose(request, context)), options),
-            V1.PlotKind.FamilyEfficiency => FamilyEfficiencyFigure.Render(
-                PlotMapping.ToFamilyEfficiency(PlotDataset(request, context), PlotDecompose(request, context), PlotComponent(request), "decomposition.component"),
-                options),
-            _ => BacktestComparisonFigure.Render(await PlotBacktest(request, context).ConfigureAwait(false), options),
-        };
+            case V1.PlotKind.ScalingCurve:
+                var curve = PlotMapping.ToScalingCurve(PlotFit(request, context), "fit");
+                render = () => ScalingCurveFigure.Render(curve, options);
+                break;
+            case V1.PlotKind.ExplainedVariance:
+                var variance = PlotMapping.ToDecomposition(PlotDataset(request, context), await PlotDecompose(request, context).ConfigureAwait(false));
+                render = () => ExplainedVarianceFigure.Render(variance, options);
+                break;
+            case V1.PlotKind.Loadings:
+                var loadings = PlotMapping.ToDecomposition(PlotDataset(request, context), await PlotDecompose(request, context).ConfigureAwait(false));
+                render = () => LoadingsFigure.Render(loadings, options);
+                break;
+            case V1.PlotKind.FamilyEfficiency:
+                var lines = PlotMapping.ToFamilyEfficiency(PlotDataset(request, context), await PlotDecompose(request, context).ConfigureAwait(false), PlotComponent(request), "decomposition.component");
+                render = () => FamilyEfficiencyFigure.Render(lines, options);
+                break;
+            default:
+                var bars = await PlotBacktest(request, context).ConfigureAwait(false);
+                render = () => BacktestComparisonFigure.Render(bars, options);
+                break;
+        }
+
+        var plot = await compute.RunAsync(
+            () =>
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                return render();
+            },
+            context.CancellationToken).ConfigureAwait(false);
         return PlotMapping.ToProto(plot, request.Kind);
     }
 
@@ -51,7 +78,7 @@ internal sealed partial class ObsScalingService
     }
 
     /// <summary>The same decomposition Decompose returns, its violations named as fields of the plot request.</summary>
-    private V1.Decomposition PlotDecompose(V1.RenderPlotRequest request, ServerCallContext context)
+    private async Task<V1.Decomposition> PlotDecompose(V1.RenderPlotRequest request, ServerCallContext context)
     {
         var d = request.Decomposition ?? new V1.PlotDecomposition();
         var decompose = new V1.DecomposeRequest
@@ -63,7 +90,7 @@ internal sealed partial class ObsScalingService
             MinFamilyModels = d.MinFamilyModels,
         };
         decompose.Metrics.AddRange(d.Metrics);
-        return FieldPaths.Run(() => Decompose(decompose, context).GetAwaiter().GetResult(), f => f.StartsWith("dataset", StringComparison.Ordinal) ? f : "decomposition." + f);
+        return await FieldPaths.RunAsync(() => Decompose(decompose, context), f => f.StartsWith("dataset", StringComparison.Ordinal) ? f : "decomposition." + f).ConfigureAwait(false);
     }
 
     /// <summary>Rows the client sent, drawn as given; otherwise the fit's spec backtested against the compute baselines.</summary>
