@@ -17,7 +17,7 @@ namespace ObsScaling.Server.Hosting;
 internal sealed class ConnectionLimits
 {
     /// <summary>Unary calls of one connection that run at once; more wait their turn. At least 1.</summary>
-    public int MaxUnaryCallsPerConnection { get; set; } = 16;
+    public int MaxUnaryCallsPerConnection { get; set; } = 4;
 
     /// <summary>HTTP/2 streams (calls) one connection may have open; Kestrel refuses more (the client queues them).</summary>
     public int Http2MaxStreamsPerConnection { get; set; } = 100;

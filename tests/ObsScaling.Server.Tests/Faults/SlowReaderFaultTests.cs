@@ -61,9 +61,10 @@ public class SlowReaderFaultTests(ITestOutputHelper output)
             while (watch.Elapsed < TimeSpan.FromSeconds(FaultScale.Long ? 30 : 8))
             {
                 var call = Stopwatch.StartNew();
-                var small = await server.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 5 }, deadline: DateTime.UtcNow.AddSeconds(30));
+                var small = await server.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 5 }, deadline: DateTime.UtcNow.AddSeconds(60));
                 Assert.Equal(5, small.Models.Count);
                 slowest = call.Elapsed > slowest ? call.Elapsed : slowest;
+                output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: another client's call {call.ElapsedMilliseconds} ms, server working set {server.Process.WorkingSet64 / 1e6:F0} MB");
                 server.Process.Refresh();
                 peak = Math.Max(peak, server.Process.WorkingSet64);
                 await Task.Delay(200);
@@ -81,9 +82,9 @@ public class SlowReaderFaultTests(ITestOutputHelper output)
 
             await Task.WhenAll(calls);
 
-            // 16 running calls per connection hold at most 16 answers each (plus what serializing them costs).
-            Assert.True(growthMb < connections * 16 * 3 * answerBytes / 1e6 + 150, $"grew {growthMb:F0} MB");
-            Assert.True(slowest < TimeSpan.FromSeconds(3), $"another client waited {slowest.TotalMilliseconds:F0} ms");
+            // 4 running calls per connection hold at most 4 answers each (plus what serializing them costs).
+            Assert.True(growthMb < connections * 4 * 3 * answerBytes / 1e6 + 150, $"grew {growthMb:F0} MB");
+            Assert.True(slowest < TimeSpan.FromSeconds(5), $"another client waited {slowest.TotalMilliseconds:F0} ms");
             var after = await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/wide" });
             Assert.Equal(1000, after.ModelCount);
         }
