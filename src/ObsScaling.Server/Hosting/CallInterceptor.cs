@@ -96,13 +96,17 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
     {
         var dataset = context.UserState.TryGetValue("dataset", out var d) ? d as string : null;
         var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+
+        // Escaped: a name with a line break in a message must not forge a log line.
+        var escapedDataset = RequestText.Escape(dataset ?? "-");
         if (status == StatusCode.OK)
         {
-            LogCall(logger, context.Method, dataset ?? "-", ms, status);
+            LogCall(logger, context.Method, escapedDataset, ms, status);
         }
         else
         {
-            LogFailedCall(logger, context.Method, dataset ?? "-", ms, status, detail ?? "");
+            var escapedDetail = RequestText.Escape(detail ?? "");
+            LogFailedCall(logger, context.Method, escapedDataset, ms, status, escapedDetail);
         }
     }
 
@@ -121,6 +125,11 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
             try
             {
                 var more = await inner.MoveNext(cancellationToken).ConfigureAwait(false);
+                if (more && inner.Current is Google.Protobuf.IMessage message)
+                {
+                    RequestText.Check(message, $"messages[{_index}].");
+                }
+
                 _index++;
                 return more;
             }

@@ -11,7 +11,8 @@ namespace ObsScaling.Server.Hosting;
 /// Binds every gRPC service as grpc-dotnet's own binder does (through the generated <c>BindService</c>), except
 /// that a single request message that is not valid protobuf becomes INVALID_ARGUMENT. grpc-dotnet parses unary
 /// and server-streaming requests before any interceptor runs, and a parser exception there would otherwise reach
-/// the client as UNKNOWN ("Exception was thrown by handler."). Messages of request streams are parsed inside the
+/// the client as UNKNOWN ("Exception was thrown by handler."). A request holding control characters in any string is
+/// refused here too (<see cref="RequestText"/>). Messages of request streams are parsed inside the
 /// handler, where <see cref="CallInterceptor"/> names their position.
 /// </summary>
 internal sealed class CheckedServiceMethodProvider<TService> : IServiceMethodProvider<TService>
@@ -48,14 +49,29 @@ internal sealed class CheckedServiceMethodProvider<TService> : IServiceMethodPro
         var inner = method.RequestMarshaller;
         var checkedRequests = Marshallers.Create<TRequest>(inner.ContextualSerializer, context =>
         {
+            TRequest request;
             try
             {
-                return inner.ContextualDeserializer(context);
+                request = inner.ContextualDeserializer(context);
             }
             catch (InvalidProtocolBufferException)
             {
                 throw StatusMapping.InvalidArgument("request", "", $"not a valid {typeof(TRequest).Name} message (malformed protobuf)");
             }
+
+            try
+            {
+                if (request is IMessage message)
+                {
+                    RequestText.Check(message);
+                }
+            }
+            catch (ObsScaling.Core.Domain.ObsValidationException bad)
+            {
+                throw StatusMapping.InvalidArgument(bad);
+            }
+
+            return request;
         });
         return new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name, checkedRequests, method.ResponseMarshaller);
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -23,6 +22,8 @@ public static class ObsScalingServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
+        builder.Services.Configure<ConnectionLimits>(builder.Configuration.GetSection(ServerOptions.Section));
+        var limits = builder.Configuration.GetSection(ServerOptions.Section).Get<ConnectionLimits>() ?? new ConnectionLimits();
         var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var urls = (builder.Configuration["urls"] ?? ServerOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         RequireKeyOffLoopback(urls, options);
@@ -36,6 +37,7 @@ public static class ObsScalingServer
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
+            limits.Apply(k.Limits);
             k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2);
         });
         if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
@@ -57,7 +59,6 @@ public static class ObsScalingServer
         {
             g.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             g.EnableDetailedErrors = false;
-            g.Interceptors.Add<ApiKeyInterceptor>();
             g.Interceptors.Add<CallInterceptor>();
         });
         // Our binder replaces grpc-dotnet's (same bindings; malformed single requests become INVALID_ARGUMENT).
@@ -77,9 +78,15 @@ public static class ObsScalingServer
         builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         builder.Services.AddHostedService<ParentProcessWatch>();
+        builder.Services.AddHostedService<LoopbackGuard>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+
+        // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<UnaryCallGate>();
+        app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
@@ -108,31 +115,9 @@ public static class ObsScalingServer
 
     private static void RequireKeyOffLoopback(IEnumerable<string> urls, ServerOptions options)
     {
-        if (!string.IsNullOrEmpty(options.ApiKey))
-        {
-            return;
-        }
-
         foreach (var url in urls)
         {
-            var host = BindingHost(url);
-            var loopback = host is "localhost" || (IPAddress.TryParse(host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-            if (!loopback)
-            {
-                throw new InvalidOperationException($"Refusing to listen on {url} without an API key: set ObsScaling:ApiKey (or OBSSCALING__APIKEY) to serve beyond loopback.");
-            }
+            BindingRules.Check(url, haveKey: !string.IsNullOrEmpty(options.ApiKey));
         }
-    }
-
-    private static string BindingHost(string url)
-    {
-        var rest = url.Contains("://", StringComparison.Ordinal) ? url[(url.IndexOf("://", StringComparison.Ordinal) + 3)..] : url;
-        if (rest.StartsWith('['))
-        {
-            return rest[..(rest.IndexOf(']') + 1)];
-        }
-
-        var colon = rest.IndexOfAny([':', '/']);
-        return colon < 0 ? rest : rest[..colon];
     }
 }

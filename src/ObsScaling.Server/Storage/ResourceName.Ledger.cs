@@ -28,9 +28,9 @@ internal static partial class ResourceName
         return (m.Groups[1].Value, m.Groups[2].Value);
     }
 
-    [GeneratedRegex("^ledgers/([a-z0-9][a-z0-9-]{0,62})$")]
+    [GeneratedRegex("^ledgers/([a-z0-9][a-z0-9-]{0,62})\\z")]
     private static partial Regex LedgerPattern();
 
-    [GeneratedRegex("^ledgers/([a-z0-9][a-z0-9-]{0,62})/entries/([a-z0-9][a-z0-9-]{0,62})$")]
+    [GeneratedRegex("^ledgers/([a-z0-9][a-z0-9-]{0,62})/entries/([a-z0-9][a-z0-9-]{0,62})\\z")]
     private static partial Regex LedgerEntryPattern();
 }

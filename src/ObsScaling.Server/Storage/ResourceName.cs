@@ -46,12 +46,12 @@ internal static partial class ResourceName
         return (m.Groups[1].Value, m.Groups[2].Value);
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}\\z")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^datasets/([a-z0-9][a-z0-9-]{0,62})$")]
+    [GeneratedRegex("^datasets/([a-z0-9][a-z0-9-]{0,62})\\z")]
     private static partial Regex DatasetPattern();
 
-    [GeneratedRegex("^datasets/([a-z0-9][a-z0-9-]{0,62})/fits/([a-z0-9][a-z0-9-]{0,62})$")]
+    [GeneratedRegex("^datasets/([a-z0-9][a-z0-9-]{0,62})/fits/([a-z0-9][a-z0-9-]{0,62})\\z")]
     private static partial Regex FitPattern();
 }

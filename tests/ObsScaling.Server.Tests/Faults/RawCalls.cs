@@ -27,7 +27,11 @@ internal static class RawCalls
             .ToArray();
 
     /// <summary>Sends the messages (one for unary and server-streaming methods), reads every answer, and returns the status.</summary>
-    public static async Task<Status> CallAsync(CallInvoker invoker, string name, IReadOnlyList<byte[]> messages, TimeSpan timeout)
+    public static async Task<Status> CallAsync(CallInvoker invoker, string name, IReadOnlyList<byte[]> messages, TimeSpan timeout) =>
+        (await FailureAsync(invoker, name, messages, timeout))?.Status ?? Status.DefaultSuccess;
+
+    /// <summary>As <see cref="CallAsync"/>, but the whole failure (with its trailers and rich details), or null on success.</summary>
+    public static async Task<RpcException?> FailureAsync(CallInvoker invoker, string name, IReadOnlyList<byte[]> messages, TimeSpan timeout)
     {
         var type = Methods.Single(m => m.Name == name).Type;
         var method = new Method<byte[], byte[]>(type, Service, name, Raw, Raw);
@@ -68,11 +72,11 @@ internal static class RawCalls
                     break;
             }
 
-            return Status.DefaultSuccess;
+            return null;
         }
         catch (RpcException ex)
         {
-            return ex.Status;
+            return ex;
         }
     }
 

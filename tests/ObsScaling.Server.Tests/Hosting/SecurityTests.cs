@@ -22,7 +22,6 @@ public class SecurityTests
         "Bearer wrong",
         "Bearer secret2",
         "Bearer secre",
-        "bearer secret",
         "Basic c2VjcmV0",
         "secret",
     };

@@ -24,6 +24,12 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public V1.ObsScaling.ObsScalingClient Client { get; }
 
+    /// <summary>The URL the server printed once listening.</summary>
+    public string Address { get; private init; } = "";
+
+    /// <summary>The server's process, for its memory figures.</summary>
+    public Process Process => _process;
+
     public static async Task<ServerProcess> StartAsync(string databasePath, ITestOutputHelper output)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ObsScaling.Server.dll");
@@ -71,7 +77,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine($"[{DateTime.Now:HH:mm:ss.fff}] server {process.Id} listening on {address} after {started.ElapsedMilliseconds} ms");
-            return new ServerProcess(process, address);
+            return new ServerProcess(process, address) { Address = address };
         }
         catch
         {

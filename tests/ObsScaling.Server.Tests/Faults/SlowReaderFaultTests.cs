@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using Google.Protobuf;
+using ObsScaling.Server.Tests.Errors;
+using ObsScaling.Server.Tests.Support;
+using Xunit.Abstractions;
+using V1 = ObsScaling.Grpc.V1;
+
+namespace ObsScaling.Server.Tests.Faults;
+
+/// <summary>
+/// A client that opens hundreds of <c>ListModels(page_size=1000)</c> calls of ~4 MB answers over several connections
+/// and never reads them. The server process's memory stays within a measured bound (each connection runs at most
+/// ObsScaling:MaxUnaryCallsPerConnection such calls; the rest wait holding only their request), and another
+/// client's calls are answered promptly meanwhile.
+/// </summary>
+public class SlowReaderFaultTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Unread_answers_cost_bounded_memory_and_do_not_stall_other_clients()
+    {
+        var dir = Directory.CreateTempSubdirectory("obs-slow-").FullName;
+        try
+        {
+            await using var server = await ServerProcess.StartAsync(Path.Combine(dir, "obs.db"), output);
+            const int metrics = 200;
+            var names = Enumerable.Range(0, metrics).Select(j => $"metric-{j:D3}").ToArray();
+            var models = Enumerable.Range(0, 1000).Select(i => Rpc.Model($"m{i:D4}", $"f{i % 10}", [.. names.Select((n, j) => (n, ((i * 31 + j * 7) % 97) / 100.0))])).ToArray();
+            await Rpc.ImportRawAsync(server.Client, Rpc.Import("wide", names.Select(n => Rpc.Metric(n)), models));
+            var page = await server.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 1000 });
+            var answerBytes = page.CalculateSize();
+
+            server.Process.Refresh();
+            var before = server.Process.WorkingSet64;
+            var connections = FaultScale.Cases(4, 10);
+            const int callsPerConnection = 100;
+            var request = RawHttp2.Frame(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 1000 }.ToByteArray());
+            var clients = new List<HttpClient>();
+            var calls = new List<Task>();
+            using var stop = new CancellationTokenSource();
+            for (var c = 0; c < connections; c++)
+            {
+                var http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = false, InitialHttp2StreamWindowSize = 65535 })
+                {
+                    BaseAddress = new Uri(server.Address),
+                    DefaultRequestVersion = HttpVersion.Version20,
+                    DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                    Timeout = Timeout.InfiniteTimeSpan,
+                };
+                clients.Add(http);
+                for (var i = 0; i < callsPerConnection; i++)
+                {
+                    calls.Add(NeverReadAsync(http, request, stop.Token));
+                }
+            }
+
+            // While the unread answers pile up, watch the server's memory and time another client's calls.
+            var peak = before;
+            var slowest = TimeSpan.Zero;
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < TimeSpan.FromSeconds(FaultScale.Long ? 30 : 8))
+            {
+                var call = Stopwatch.StartNew();
+                var small = await server.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 5 }, deadline: DateTime.UtcNow.AddSeconds(60));
+                Assert.Equal(5, small.Models.Count);
+                slowest = call.Elapsed > slowest ? call.Elapsed : slowest;
+                output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: another client's call {call.ElapsedMilliseconds} ms, server working set {server.Process.WorkingSet64 / 1e6:F0} MB");
+                server.Process.Refresh();
+                peak = Math.Max(peak, server.Process.WorkingSet64);
+                await Task.Delay(200);
+            }
+
+            var growthMb = (peak - before) / 1e6;
+            var unboundedMb = connections * callsPerConnection * (double)answerBytes / 1e6;
+            output.WriteLine($"{connections} connections x {callsPerConnection} unread ListModels answers of {answerBytes / 1e6:F1} MB (unbounded: {unboundedMb:F0} MB): server working set {before / 1e6:F0} MB -> peak {peak / 1e6:F0} MB (+{growthMb:F0} MB); another client's slowest call {slowest.TotalMilliseconds:F0} ms");
+
+            await stop.CancelAsync();
+            foreach (var http in clients)
+            {
+                http.Dispose();
+            }
+
+            await Task.WhenAll(calls);
+
+            // 4 running calls per connection hold at most 4 answers each (plus what serializing them costs).
+            Assert.True(growthMb < connections * 4 * 3 * answerBytes / 1e6 + 150, $"grew {growthMb:F0} MB");
+            Assert.True(slowest < TimeSpan.FromSeconds(5), $"another client waited {slowest.TotalMilliseconds:F0} ms");
+            var after = await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/wide" });
+            Assert.Equal(1000, after.ModelCount);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Sends the call and reads the response headers, never the body, until told to stop.</summary>
+    private static async Task NeverReadAsync(HttpClient http, byte[] request, CancellationToken stop)
+    {
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/obsscaling.v1.ObsScaling/ListModels") { Content = new ByteArrayContent(request), Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+            message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+            message.Headers.TryAddWithoutValidation("te", "trailers");
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, stop);
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or ObjectDisposedException)
+        {
+        }
+    }
+}
