@@ -16,6 +16,7 @@
         'Get-ObsConnection'
         'Import-ObsModel'
         'Get-ObsModel'
+        'Export-ObsModel'
         'Get-ObsDataset'
         'Remove-ObsDataset'
         'Invoke-ObsDecomposition'

@@ -177,10 +177,10 @@ internal static class BacktestRuns
             _ => "Holdout",
         },
         Predictors = r.Predictors,
-        TrainMse = r.TrainMse,
-        TestMse = r.TestMse,
-        TrainCount = r.TrainCount,
-        TestCount = r.TestCount,
+        TrainMse = Measured(r.Unavailable, r.TrainMse),
+        TestMse = Measured(r.Unavailable, r.TestMse),
+        TrainCount = Measured(r.Unavailable, r.TrainCount),
+        TestCount = Measured(r.Unavailable, r.TestCount),
         Best = r.Best,
         Coverage = r.Coverage?.Share,
         CoverageInside = r.Coverage?.Inside ?? 0,
@@ -191,10 +191,10 @@ internal static class BacktestRuns
         {
             Predictors = r.Predictors,
             Family = f.Family,
-            TrainCount = f.TrainCount,
-            TestCount = f.TestCount,
-            TrainMse = f.TrainMse,
-            TestMse = f.TestMse,
+            TrainCount = Measured(f.Unavailable, f.TrainCount),
+            TestCount = Measured(f.Unavailable, f.TestCount),
+            TrainMse = Measured(f.Unavailable, f.TrainMse),
+            TestMse = Measured(f.Unavailable, f.TestMse),
             Coverage = f.Coverage?.Share,
             Unavailable = f.Unavailable,
         }).ToArray(),
@@ -202,14 +202,18 @@ internal static class BacktestRuns
         {
             Predictors = r.Predictors,
             HeldOutShare = p.HeldOutShare,
-            TrainCount = p.TrainCount,
-            TestCount = p.TestCount,
-            TrainMse = p.TrainMse,
-            TestMse = p.TestMse,
+            TrainCount = Measured(p.Unavailable, p.TrainCount),
+            TestCount = Measured(p.Unavailable, p.TestCount),
+            TrainMse = Measured(p.Unavailable, p.TrainMse),
+            TestMse = Measured(p.Unavailable, p.TestMse),
             Coverage = p.Coverage?.Share,
             Unavailable = p.Unavailable,
         }).ToArray(),
         Formula = r.Law?.Formula ?? "",
         Unavailable = r.Unavailable,
     };
+
+    // The contract sends zeros for a row it could not evaluate; shown as numbers they read as a perfect fit.
+    private static T? Measured<T>(string unavailable, T value)
+        where T : struct => string.IsNullOrEmpty(unavailable) ? value : null;
 }

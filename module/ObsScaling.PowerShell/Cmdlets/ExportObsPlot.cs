@@ -115,7 +115,7 @@ public sealed class ExportObsPlot : ObsCmdlet
 
         if (Kind == ObsPlotKind.BacktestComparison && _rows.Count > 0)
         {
-            request.BacktestBars.AddRange(_rows.Select(r => new V1.PlotBacktestBar { Label = r.Predictors, TrainMse = r.TrainMse, TestMse = r.TestMse, Unavailable = r.Unavailable ?? "" }));
+            request.BacktestBars.AddRange(_rows.Select(r => new V1.PlotBacktestBar { Label = r.Predictors, TrainMse = r.TrainMse ?? 0, TestMse = r.TestMse ?? 0, Unavailable = r.Unavailable ?? "" }));
         }
         else if (Kind is ObsPlotKind.ScalingCurve or ObsPlotKind.BacktestComparison)
         {

@@ -19,13 +19,14 @@ public sealed class ObsBacktestRow
 
     public string Predictors { get; set; } = "";
 
-    public double TrainMse { get; set; }
+    /// <summary>Null when the row is unavailable (see Unavailable): no error was measured, which is not an error of 0.</summary>
+    public double? TrainMse { get; set; }
 
-    public double TestMse { get; set; }
+    public double? TestMse { get; set; }
 
-    public int TrainCount { get; set; }
+    public int? TrainCount { get; set; }
 
-    public int TestCount { get; set; }
+    public int? TestCount { get; set; }
 
     public bool Best { get; set; }
 

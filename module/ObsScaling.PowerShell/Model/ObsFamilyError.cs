@@ -7,13 +7,14 @@ public sealed class ObsFamilyError
 
     public string Family { get; set; } = "";
 
-    public int TrainCount { get; set; }
+    public int? TrainCount { get; set; }
 
-    public int TestCount { get; set; }
+    public int? TestCount { get; set; }
 
-    public double TrainMse { get; set; }
+    /// <summary>Null when the row is unavailable (see Unavailable): no error was measured, which is not an error of 0.</summary>
+    public double? TrainMse { get; set; }
 
-    public double TestMse { get; set; }
+    public double? TestMse { get; set; }
 
     public double? Coverage { get; set; }
 

@@ -26,7 +26,8 @@ public sealed class ObsForecast
     /// <summary>Reference-family-equivalent training compute, in units of 1e21 FLOPs.</summary>
     public double? EquivalentFlopsE21 => EquivalentLog10FlopsE21 is { } x ? Math.Pow(10, x) : null;
 
-    public IReadOnlyList<double> Predictors { get; set; } = [];
+    /// <summary>The predictor values the law read; one CSV cell ("0.12;3.4") under Export-Csv.</summary>
+    public IReadOnlyList<double> Predictors { get; set; } = ObsValues.Empty;
 
     /// <summary>Resource name when recorded (-Record).</summary>
     public string? Forecast { get; set; }
@@ -48,7 +49,7 @@ public sealed class ObsForecast
         PredictedRaw = r.PredictedRaw,
         Capability = r.Capability,
         EquivalentLog10FlopsE21 = r.HasEquivalentLog10FlopsE21 ? r.EquivalentLog10FlopsE21 : null,
-        Predictors = r.Predictors.ToArray(),
+        Predictors = new ObsValues([.. r.Predictors]),
         Forecast = string.IsNullOrEmpty(r.Forecast) ? null : r.Forecast,
         Sequence = r.Sequence,
         LowerRaw = r.HasLowerRaw ? r.LowerRaw : null,

@@ -13,6 +13,8 @@ namespace ObsScaling.Core.Import;
 /// </summary>
 public static class PaperCsvReader
 {
+    private static readonly string[] MetadataColumns = [ModelColumns.Model, ModelColumns.Family, ModelColumns.ParametersB, ModelColumns.TokensT, ModelColumns.FlopsE21];
+
     public static ModelSet Read(TextReader reader, string sourceName, Func<string, MetricInfo>? describe = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -77,7 +79,7 @@ public static class PaperCsvReader
                 var scores = new Dictionary<string, double>(StringComparer.Ordinal);
                 for (var k = 0; k < metricCols.Length; k++)
                 {
-                    var v = ParseOptional(csv, sourceName, line, header, metricCols[k]);
+                    var v = ParseOptional(csv, sourceName, line, header, metricCols[k], metric: true);
                     if (v is { } x)
                     {
                         if (!metrics[k].Contains(x))
@@ -124,7 +126,7 @@ public static class PaperCsvReader
         return v;
     }
 
-    private static double? ParseOptional(CsvReader csv, string source, int line, string[] header, int col)
+    private static double? ParseOptional(CsvReader csv, string source, int line, string[] header, int col, bool metric = false)
     {
         var text = csv.GetField(col);
         if (string.IsNullOrWhiteSpace(text))
@@ -134,7 +136,11 @@ public static class PaperCsvReader
 
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
         {
-            throw new CsvImportException(source, line, header[col], text, "not a finite number");
+            // Every column but the five metadata ones is read as a metric; one holding text is most likely a column the format does not have.
+            var reason = metric && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                ? $"unknown column '{header[col]}': not one of the metadata columns ({string.Join(", ", MetadataColumns)}), and a metric column holds numbers"
+                : "not a finite number";
+            throw new CsvImportException(source, line, header[col], text, reason);
         }
 
         return v;

@@ -38,7 +38,7 @@ public sealed class BacktestPipelineTests(KestrelServer server) : IClassFixture<
         for (var s = 0; s < 3; s++)
         {
             var e = expected[s].GetProperty("pooled_test_mse").GetDouble();
-            Assert.True(Math.Abs(cot[s].TestMse - e) <= 1e-5 * e, $"{cot[s].Predictors}: {cot[s].TestMse:R} vs {e:R}");
+            Assert.True(Math.Abs(cot[s].TestMse!.Value - e) <= 1e-5 * e, $"{cot[s].Predictors}: {cot[s].TestMse:R} vs {e:R}");
             Assert.Equal(expected[s].GetProperty("folds").GetArrayLength(), cot[s].Families.Length);
         }
 
@@ -59,7 +59,7 @@ public sealed class BacktestPipelineTests(KestrelServer server) : IClassFixture<
             Assert.Equal([0.1, 0.2, 0.3], r.Sweep.Select(p => p.HeldOutShare));
             Assert.Equal(0.8, r.CoverageLevel);
             Assert.Equal(r.CoverageInside / (double)r.CoverageCount, r.Coverage!.Value, 12);
-            var area = (0.1 * (r.Sweep[0].TestMse + r.Sweep[1].TestMse) / 2) + (0.1 * (r.Sweep[1].TestMse + r.Sweep[2].TestMse) / 2);
+            var area = (0.1 * (r.Sweep[0].TestMse!.Value + r.Sweep[1].TestMse!.Value) / 2) + (0.1 * (r.Sweep[1].TestMse!.Value + r.Sweep[2].TestMse!.Value) / 2);
             Assert.Equal(area, r.AreaUnderError!.Value, 12);
         });
         var best = Assert.Single(rows, r => r.Best);

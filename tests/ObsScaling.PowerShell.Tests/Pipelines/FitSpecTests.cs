@@ -103,16 +103,16 @@ public sealed class FitSpecTests(KestrelServer server) : IClassFixture<KestrelSe
         Assert.Equal((V1.SplitKind.TopFraction, 0.2, V1.IntervalMethod.Parametric), (law.Spec.Split.Kind, law.Spec.Split.Fraction, law.Spec.Intervals.Method));
         var rows = output.Skip(1).Select(ModuleHost.Base<ObsBacktestRow>).ToArray();
         Assert.Equal(3, rows.Length);
-        Assert.All(rows.Take(2), r => Assert.Equal(law.TestCount, r.TestCount));
+        Assert.All(rows.Take(2), r => Assert.Equal((int?)law.TestCount, r.TestCount));
         Assert.All(rows.Take(2), r => Assert.NotNull(r.Coverage));
 
         // The override replaced the spec's split (TopFraction) with a cutoff at 30.
         var models = host.RunClean("Get-ObsModel spec-zoo").Select(ModuleHost.Base<ObsModel>).ToArray();
-        Assert.Equal(models.Count(m => m.FlopsE21 is <= 30 && m.Scores.ContainsKey("downstream")), rows[2].TrainCount);
+        Assert.Equal(models.Count(m => m.FlopsE21 is <= 30 && m.Scores.ContainsKey("downstream")), rows[2].TrainCount!.Value);
 
         // A stored law's spec backtests the same folds as the law.
         var fromLaw = host.RunClean("$law.FitSpec | Invoke-ObsBacktest -Dataset spec-zoo -Compare LogFlops").Select(ModuleHost.Base<ObsBacktestRow>).Single();
-        Assert.Equal(rows[1].TestMse, fromLaw.TestMse, 12);
+        Assert.Equal(rows[1].TestMse!.Value, fromLaw.TestMse!.Value, 12);
     }
 
     [Fact]
