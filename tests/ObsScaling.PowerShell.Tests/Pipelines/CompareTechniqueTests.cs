@@ -52,7 +52,7 @@ public sealed class CompareTechniqueTests : InMemoryServer
             variables);
         Assert.All(
             withIntervals.Where(o => o.BaseObject is ObsTechniquePoint p && p.Technique.StartsWith("bbh_cot", StringComparison.Ordinal)).Select(ModuleHost.Base<ObsTechniquePoint>),
-            p => Assert.True(p.Lower <= p.Gain + 1e-9 || p.Upper >= p.Gain - 1e-9));
+            p => Assert.True(p.Lower <= p.Gain + 1e-9 && p.Upper >= p.Gain - 1e-9, $"gain {p.Gain} outside [{p.Lower}, {p.Upper}]"));
         Assert.NotNull(withIntervals.Select(o => o.BaseObject).OfType<ObsTechniqueCrossing>().Single().CrossingShare);
         Assert.NotEmpty(host.Shell.Streams.Progress);
     }
