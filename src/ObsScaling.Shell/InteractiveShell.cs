@@ -3,26 +3,33 @@ using System.Management.Automation.Language;
 namespace ObsScaling.Shell;
 
 /// <summary>
-/// The prompt loop: read a statement (continuing with <c>&gt;&gt;</c> while the parser reports incomplete input),
-/// run it, render, repeat. <c>exit</c> or end of input quits; Ctrl+C stops only the running pipeline.
+/// The prompt loop: show the <c>prompt</c> function's text, read a statement (continuing with <c>&gt;&gt;</c>
+/// while the parser reports incomplete input), run it, repeat. On a terminal lines are read by the
+/// <see cref="LineEditor"/> (history, Tab completion) and statements go to <c>Get-History</c>; with stdin
+/// redirected they are read as plain lines. <c>exit</c> or end of input quits; Ctrl+C stops only the running pipeline.
 /// </summary>
 internal sealed class InteractiveShell
 {
     private readonly ShellHost _shell;
     private readonly ShellConsole _console;
+    private readonly LineEditor? _editor;
 
     public InteractiveShell(ShellHost shell, ShellConsole console)
     {
         _shell = shell;
         _console = console;
+        if (console.InputIsTerminal && console.OutputIsTerminal)
+        {
+            _editor = new LineEditor(ReadKey, console.Out, shell.Complete, console.OutputAnsi);
+        }
     }
 
     public int Run()
     {
-        if (!Console.IsInputRedirected)
+        if (_console.InputIsTerminal)
         {
             var modules = _shell.LoadedModules.Count == 0 ? "none" : string.Join(", ", _shell.LoadedModules.Select(Path.GetFileNameWithoutExtension));
-            _console.OutWriter.WriteLine($"obs — ObsScaling shell (PowerShell engine {typeof(System.Management.Automation.PSObject).Assembly.GetName().Version}). Modules: {modules}. Type 'exit' to quit.");
+            _console.WriteOut($"obs — ObsScaling shell (PowerShell {typeof(System.Management.Automation.PSObject).Assembly.GetName().Version}). Modules: {modules}. Type 'exit' to quit.{Environment.NewLine}");
         }
 
         var lastExitCode = 0;
@@ -39,7 +46,7 @@ internal sealed class InteractiveShell
                 continue;
             }
 
-            var outcome = _shell.RunCommand(input);
+            var outcome = _shell.RunCommand(input, addToHistory: true);
             if (outcome.Status == PipelineStatus.Exited)
             {
                 return outcome.ExitCode;
@@ -49,16 +56,26 @@ internal sealed class InteractiveShell
         }
     }
 
+    private static ConsoleKeyInfo ReadKey()
+    {
+        // Ctrl+C at the prompt abandons the line instead of ending obs; while a pipeline runs it stops the pipeline.
+        Console.TreatControlCAsInput = true;
+        try
+        {
+            return Console.ReadKey(intercept: true);
+        }
+        finally
+        {
+            Console.TreatControlCAsInput = false;
+        }
+    }
+
     private string? ReadStatement()
     {
-        _console.OutWriter.Write($"PS {Environment.CurrentDirectory}> ");
-        _console.OutWriter.Flush();
-        var text = _console.Input.ReadLine();
+        var text = ReadLine(_shell.Prompt());
         while (text is not null && IsIncomplete(text))
         {
-            _console.OutWriter.Write(">> ");
-            _console.OutWriter.Flush();
-            var more = _console.Input.ReadLine();
+            var more = ReadLine(">> ");
             if (more is null)
             {
                 break;
@@ -68,6 +85,17 @@ internal sealed class InteractiveShell
         }
 
         return text;
+    }
+
+    private string? ReadLine(string prompt)
+    {
+        if (_editor is not null)
+        {
+            return _editor.ReadLine(prompt);
+        }
+
+        _console.WriteOut(prompt);
+        return _console.Input.ReadLine();
     }
 
     private static bool IsIncomplete(string text)

@@ -4,8 +4,8 @@ using System.Management.Automation.Host;
 namespace ObsScaling.Shell;
 
 /// <summary>
-/// The engine's PSHost. It exists mainly so that a top-level <c>exit N</c> reaches us: the default host
-/// swallows <see cref="SetShouldExit"/>, which would lose the script's exit code.
+/// The engine's PSHost. Besides the UI, it exists so that a top-level <c>exit N</c> reaches us: the default
+/// host swallows <see cref="SetShouldExit"/>, which would lose the script's exit code.
 /// </summary>
 internal sealed class ObsPSHost : PSHost
 {

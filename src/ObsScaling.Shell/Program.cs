@@ -21,7 +21,7 @@ internal static class Program
             return 2;
         }
 
-        var console = ShellConsole.ForProcess(options.OutputFormat);
+        var console = ShellConsole.ForProcess(options.OutputFormat, options.NonInteractive);
         var modules = ModuleLocator.Find(AppContext.BaseDirectory, Environment.GetEnvironmentVariable(ModuleLocator.EnvironmentVariable), options.Modules);
         using var shell = ShellHost.Open(console, modules);
 

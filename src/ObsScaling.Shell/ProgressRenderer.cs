@@ -1,84 +1,113 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
-using Spectre.Console;
+using System.Text;
 
 namespace ObsScaling.Shell;
 
 /// <summary>
-/// Shows progress records. On a terminal they become Spectre progress bars, drawn by a live display on a
-/// background thread (records arrive on the pipeline thread, which must not block on drawing); text written
-/// to the same console meanwhile appears above the bars. Without a terminal, one line is rewritten in place
-/// with a carriage return, so logs get a readable trace rather than escape codes.
+/// Shows progress records on stderr, never on stdout. On a terminal the newest activity is one status line at
+/// the bottom, redrawn in place; the host clears it before writing any other text and redraws it after, so
+/// progress never shares a line with output or errors. Without a terminal nothing is redrawn: an activity still
+/// running after <see cref="PlainDelay"/> prints one plain line, and one more when it completes, so logs get a
+/// trace of the long steps (not of every quick Get-Help search) with no <c>\r</c> in it.
 /// </summary>
-internal sealed class ProgressRenderer : IDisposable
+internal sealed class ProgressRenderer
 {
-    private readonly IAnsiConsole? _live;
-    private readonly TextWriter? _line;
-    private readonly ConcurrentQueue<ProgressRecord> _pending = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly Lock _gate = new();
-    private Task? _display;
-    private volatile bool _stopping;
-    private int _lineLength;
+    private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(100);
 
-    private ProgressRenderer(IAnsiConsole? live, TextWriter? line)
+    private readonly TextWriter _writer;
+    private readonly bool _terminal;
+    private readonly bool _ansi;
+    private readonly Func<int> _width;
+    private readonly Lock _gate = new();
+    private readonly List<ProgressRecord> _active = [];
+    private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+    private readonly Dictionary<int, long> _started = [];
+    private readonly HashSet<int> _printed = [];
+    private int _drawnLength;
+
+    public ProgressRenderer(TextWriter writer, bool terminal, bool ansi, Func<int> width)
     {
-        _live = live;
-        _line = line;
+        _writer = writer;
+        _terminal = terminal;
+        _ansi = ansi;
+        _width = width;
     }
 
-    public static ProgressRenderer Live(IAnsiConsole console) => new(console, null);
+    internal TimeSpan PlainDelay { get; init; } = TimeSpan.FromSeconds(2);
 
-    public static ProgressRenderer Line(TextWriter writer) => new(null, writer);
+    public static ProgressRenderer Plain(TextWriter writer, TimeSpan delay) => new(writer, terminal: false, ansi: false, () => ShellConsole.RedirectedWidth) { PlainDelay = delay };
 
     public void Update(ProgressRecord record)
     {
-        if (_line is not null)
-        {
-            WriteLine(record);
-            return;
-        }
-
-        _pending.Enqueue(record);
         lock (_gate)
         {
-            _display ??= Task.Run(RunDisplay);
-        }
+            var index = _active.FindIndex(r => r.ActivityId == record.ActivityId);
+            if (record.RecordType == ProgressRecordType.Completed)
+            {
+                if (index >= 0)
+                {
+                    _active.RemoveAt(index);
+                }
 
-        _wake.Release();
+                _started.Remove(record.ActivityId);
+                if (!_terminal && _printed.Remove(record.ActivityId))
+                {
+                    WritePlain(record.Activity + ": done");
+                }
+
+                Redraw(force: true);
+                return;
+            }
+
+            if (index >= 0)
+            {
+                _active[index] = record;
+            }
+            else
+            {
+                _active.Add(record);
+                _started.TryAdd(record.ActivityId, Stopwatch.GetTimestamp());
+            }
+
+            if (!_terminal && !_printed.Contains(record.ActivityId) && Stopwatch.GetElapsedTime(_started[record.ActivityId]) >= PlainDelay)
+            {
+                _printed.Add(record.ActivityId);
+                WritePlain(Describe(record));
+            }
+
+            Redraw(force: false);
+        }
     }
 
-    /// <summary>Ends the current display; the next record starts a new one.</summary>
-    public void Stop()
+    /// <summary>Takes the status line off the screen before other text is written; <see cref="Restore"/> puts it back.</summary>
+    public void Hide()
     {
-        Task? display;
         lock (_gate)
         {
-            display = _display;
-            _display = null;
-        }
-
-        if (display is not null)
-        {
-            _stopping = true;
-            _wake.Release();
-            display.GetAwaiter().GetResult();
-            _stopping = false;
-        }
-
-        if (_line is not null && _lineLength > 0)
-        {
-            _line.WriteLine();
-            _line.Flush();
-            _lineLength = 0;
+            Erase();
         }
     }
 
-    public void Dispose()
+    public void Restore()
     {
-        Stop();
-        _wake.Dispose();
+        lock (_gate)
+        {
+            Redraw(force: true);
+        }
+    }
+
+    /// <summary>Ends every activity (a pipeline finished): the line is erased and nothing is redrawn.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _active.Clear();
+            _started.Clear();
+            _printed.Clear();
+            Erase();
+        }
     }
 
     internal static string Describe(ProgressRecord record)
@@ -97,74 +126,64 @@ internal sealed class ProgressRenderer : IDisposable
         return text;
     }
 
-    private void WriteLine(ProgressRecord record)
+    internal static string StatusLine(ProgressRecord record, int width)
     {
-        var text = record.RecordType == ProgressRecordType.Completed
-            ? record.Activity + ": done"
-            : Describe(record) + (record.PercentComplete >= 0 ? " " + record.PercentComplete.ToString(CultureInfo.InvariantCulture) + "%" : string.Empty);
-        // Pad over the previous line's tail: a shorter status must not leave stale characters behind.
-        _line!.Write("\r" + text.PadRight(_lineLength));
-        _lineLength = text.Length;
-        if (record.RecordType == ProgressRecordType.Completed)
+        var text = new StringBuilder(Describe(record));
+        if (record.PercentComplete >= 0)
         {
-            _line.WriteLine();
-            _lineLength = 0;
+            const int BarWidth = 20;
+            var filled = Math.Clamp(record.PercentComplete, 0, 100) * BarWidth / 100;
+            text.Append(" [").Append('#', filled).Append(' ', BarWidth - filled).Append("] ")
+                .Append(record.PercentComplete.ToString(CultureInfo.InvariantCulture)).Append('%');
         }
 
-        _line.Flush();
+        // One column short of the width: writing the last column makes some terminals wrap to a new line.
+        var max = Math.Max(10, width - 1);
+        return text.Length <= max ? text.ToString() : text.ToString(0, max - 1) + "…";
     }
 
-    private void RunDisplay()
+    private void WritePlain(string line)
     {
-        _live!.Progress()
-            .AutoClear(true)
-            .HideCompleted(true)
-            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
-            .Start(context =>
-            {
-                var tasks = new Dictionary<int, ProgressTask>();
-                while (true)
-                {
-                    while (_pending.TryDequeue(out var record))
-                    {
-                        Apply(context, tasks, record);
-                    }
-
-                    context.Refresh();
-                    if (_stopping && _pending.IsEmpty)
-                    {
-                        return;
-                    }
-
-                    _wake.Wait(TimeSpan.FromMilliseconds(100));
-                }
-            });
+        _writer.WriteLine(line);
+        _writer.Flush();
     }
 
-    private static void Apply(ProgressContext context, Dictionary<int, ProgressTask> tasks, ProgressRecord record)
+    private void Redraw(bool force)
     {
-        if (record.RecordType == ProgressRecordType.Completed)
+        if (!_terminal)
         {
-            if (tasks.Remove(record.ActivityId, out var done))
-            {
-                done.Value = done.MaxValue;
-                done.StopTask();
-            }
-
             return;
         }
 
-        if (!tasks.TryGetValue(record.ActivityId, out var task))
+        if (_active.Count == 0)
         {
-            task = context.AddTask(Markup.Escape(Describe(record)), maxValue: 100);
-            tasks[record.ActivityId] = task;
+            Erase();
+            return;
         }
 
-        task.Description = Markup.Escape(Describe(record));
-        task.IsIndeterminate = record.PercentComplete < 0;
-        if (record.PercentComplete >= 0)
+        if (!force && _drawnLength > 0 && _sinceDraw.Elapsed < RedrawInterval)
         {
-            task.Value = Math.Min(record.PercentComplete, 100);
+            return;
         }
+
+        var line = StatusLine(_active[^1], _width());
+        Erase();
+        _writer.Write(line);
+        _writer.Flush();
+        _drawnLength = line.Length;
+        _sinceDraw.Restart();
+    }
+
+    private void Erase()
+    {
+        if (!_terminal || _drawnLength == 0)
+        {
+            return;
+        }
+
+        // Without escapes (NO_COLOR) the line is blanked with spaces instead of "erase in line".
+        _writer.Write(_ansi ? "\r\u001b[2K" : "\r" + new string(' ', _drawnLength) + "\r");
+        _writer.Flush();
+        _drawnLength = 0;
     }
 }

@@ -1,34 +1,35 @@
-using Spectre.Console;
-
 namespace ObsScaling.Shell;
 
 /// <summary>
-/// The shell's view of the terminal: Spectre consoles for output and errors, and the writers the host UI uses.
-/// When both stdout and stderr are the terminal, errors and progress share the output console: Spectre can
-/// only keep its progress bars below text written through the same console.
+/// The shell's view of the process's streams: which of them are a terminal, whether escape sequences may be
+/// written to each (never to a redirected stream, never with <c>NO_COLOR</c> set or <c>TERM=dumb</c>), and the
+/// width tables are formatted to.
 /// </summary>
 internal sealed class ShellConsole
 {
-    // Wide enough that redirected tables and lines are never wrapped at Spectre's 80-column default.
-    private const int RedirectedWidth = 4096;
+    // pwsh formats redirected output to 80 columns and cuts longer rows with "…"; logs and files are read in
+    // editors, not terminals, so obs leaves them room.
+    internal const int RedirectedWidth = 160;
 
-    public ShellConsole(OutputFormat format, TextWriter output, TextWriter error, TextReader input, bool outputIsTerminal, bool errorIsTerminal)
+    public ShellConsole(OutputFormat format, TextWriter output, TextWriter error, TextReader input, bool outputIsTerminal, bool errorIsTerminal, bool inputIsTerminal, bool noColor, bool nonInteractive = false)
     {
         Format = format;
-        OutWriter = output;
-        ErrorWriter = error;
+        Out = output;
+        Error = error;
         Input = input;
         OutputIsTerminal = outputIsTerminal;
         ErrorIsTerminal = errorIsTerminal;
-        OutConsole = Create(output, outputIsTerminal);
-        ErrorConsole = outputIsTerminal && errorIsTerminal && format == OutputFormat.Table ? OutConsole : Create(error, errorIsTerminal);
+        InputIsTerminal = inputIsTerminal;
+        NonInteractive = nonInteractive;
+        OutputAnsi = outputIsTerminal && !noColor;
+        ErrorAnsi = errorIsTerminal && !noColor;
     }
 
     public OutputFormat Format { get; }
 
-    public TextWriter OutWriter { get; }
+    public TextWriter Out { get; }
 
-    public TextWriter ErrorWriter { get; }
+    public TextWriter Error { get; }
 
     public TextReader Input { get; }
 
@@ -36,37 +37,54 @@ internal sealed class ShellConsole
 
     public bool ErrorIsTerminal { get; }
 
-    public IAnsiConsole OutConsole { get; }
+    public bool InputIsTerminal { get; }
 
-    public IAnsiConsole ErrorConsole { get; }
+    /// <summary>Set by <c>-NonInteractive</c>: nothing may wait for an answer, so every prompt is refused.</summary>
+    public bool NonInteractive { get; }
 
-    public static ShellConsole ForProcess(OutputFormat format) =>
-        new(format, Console.Out, Console.Error, Console.In, !Console.IsOutputRedirected, !Console.IsErrorRedirected);
+    public bool OutputAnsi { get; }
 
-    public IOutputRenderer CreateOutputRenderer() =>
-        Format == OutputFormat.Json ? new JsonRenderer(OutWriter) : new ObjectRenderer(OutConsole);
+    public bool ErrorAnsi { get; }
 
-    // Progress goes where errors go, so JSON on stdout stays parseable; the live display ends before
-    // buffered output is written, so bars and JSON never interleave on a shared terminal.
-    public ProgressRenderer CreateProgressRenderer() =>
-        ErrorIsTerminal
-            ? ProgressRenderer.Live(ErrorConsole)
-            : ProgressRenderer.Line(ErrorWriter);
-
-    public static IAnsiConsole Create(TextWriter writer, bool terminal)
+    /// <summary>The width tables are laid out to: the terminal's, else <c>$COLUMNS</c>, else <see cref="RedirectedWidth"/>.</summary>
+    public int Width
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        get
         {
-            Out = new AnsiConsoleOutput(writer),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
-        });
-        if (!terminal)
-        {
-            console.Profile.Width = RedirectedWidth;
-        }
+            if (OutputIsTerminal)
+            {
+                try
+                {
+                    if (Console.WindowWidth > 0)
+                    {
+                        return Console.WindowWidth;
+                    }
+                }
+                catch (IOException)
+                {
+                }
+            }
 
-        return console;
+            return int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 0 ? columns : RedirectedWidth;
+        }
+    }
+
+    public static ShellConsole ForProcess(OutputFormat format, bool nonInteractive)
+    {
+        var noColor = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+            || string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
+        return new(format, Console.Out, Console.Error, Console.In, !Console.IsOutputRedirected, !Console.IsErrorRedirected, !Console.IsInputRedirected, noColor, nonInteractive);
+    }
+
+    public void WriteOut(string text)
+    {
+        Out.Write(OutputAnsi ? text : AnsiText.Strip(text));
+        Out.Flush();
+    }
+
+    public void WriteError(string text)
+    {
+        Error.Write(ErrorAnsi ? text : AnsiText.Strip(text));
+        Error.Flush();
     }
 }

@@ -4,11 +4,11 @@ namespace ObsScaling.Shell;
 
 /// <summary>
 /// The command line, pwsh-style: <c>-Command text...</c> / <c>-c</c>, <c>-File path [args...]</c> / <c>-f</c>,
-/// <c>-OutputFormat Table|Json</c> / <c>-o</c>, <c>-Module path</c> / <c>-m</c> (repeatable). As in pwsh, option
+/// <c>-OutputFormat Table|Json</c> / <c>-o</c>, <c>-Module path</c> / <c>-m</c> (repeatable), <c>-NonInteractive</c>. As in pwsh, option
 /// names are case-insensitive, everything after <c>-File path</c> belongs to the script and everything after
 /// <c>-Command</c> is joined into the command text, so those tokens are split off before System.CommandLine parses.
 /// </summary>
-internal sealed record ShellOptions(string? Command, string? File, IReadOnlyList<string> ScriptArguments, OutputFormat OutputFormat, IReadOnlyList<string> Modules)
+internal sealed record ShellOptions(string? Command, string? File, IReadOnlyList<string> ScriptArguments, OutputFormat OutputFormat, IReadOnlyList<string> Modules, bool NonInteractive = false)
 {
     private static readonly Option<OutputFormat> OutputFormatOption = new("-OutputFormat", "-o", "--output-format")
     {
@@ -32,7 +32,12 @@ internal sealed record ShellOptions(string? Command, string? File, IReadOnlyList
         Description = "Run a .ps1 script; the remaining arguments are the script's arguments.",
     };
 
-    private static readonly string[] Canonical = ["-Command", "-c", "-File", "-f", "-OutputFormat", "-o", "-Module", "-m"];
+    private static readonly Option<bool> NonInteractiveOption = new("-NonInteractive", "-noni", "--non-interactive")
+    {
+        Description = "Never wait for input: a confirmation or other prompt fails the command instead of asking.",
+    };
+
+    private static readonly string[] Canonical = ["-Command", "-c", "-File", "-f", "-OutputFormat", "-o", "-Module", "-m", "-NonInteractive", "-noni"];
 
     public static RootCommand CreateRootCommand() => new("obs: the ObsScaling shell, PowerShell hosted in-process with the ObsScaling module. With no arguments it starts an interactive prompt.")
     {
@@ -40,6 +45,7 @@ internal sealed record ShellOptions(string? Command, string? File, IReadOnlyList
         FileOption,
         OutputFormatOption,
         ModuleOption,
+        NonInteractiveOption,
     };
 
     /// <summary>Parses the shell's own options; the script arguments and command text come back separately.</summary>
@@ -76,7 +82,8 @@ internal sealed record ShellOptions(string? Command, string? File, IReadOnlyList
         result.GetValue(FileOption),
         scriptArguments,
         result.GetValue(OutputFormatOption),
-        result.GetValue(ModuleOption) ?? []);
+        result.GetValue(ModuleOption) ?? [],
+        result.GetValue(NonInteractiveOption));
 
     private static string Normalize(string token) =>
         Canonical.FirstOrDefault(c => string.Equals(c, token, StringComparison.OrdinalIgnoreCase)) ?? token;

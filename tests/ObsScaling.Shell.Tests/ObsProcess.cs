@@ -43,10 +43,10 @@ internal static class ObsProcess
         }
 
         process.StandardInput.Close();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        if (!process.WaitForExit(TimeSpan.FromSeconds(180)))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException("obs did not finish within 60 s");
+            throw new TimeoutException("obs did not finish within 180 s");
         }
 
         return (process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
