@@ -11,6 +11,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+. ([System.IO.Path]::Combine($PSScriptRoot, 'ensure-module.ps1'))
 'Holdout on the paper''s split (test MSE; best = lowest)'
 Invoke-ObsPaperBacktest Emergent -Data $Data
 'Leave one family out (pooled test MSE over every family; best = lowest)'

@@ -9,6 +9,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+. ([System.IO.Path]::Combine($PSScriptRoot, 'ensure-module.ps1'))
 $instruct = [System.IO.Path]::Combine($Data, 'instruct_llm_benchmark_eval.csv')
 $agents = [System.IO.Path]::Combine($Data, 'instruct_llm_agent_eval.csv')
 if (-not [System.IO.File]::Exists($instruct) -or -not [System.IO.File]::Exists($agents)) {

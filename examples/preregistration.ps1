@@ -11,6 +11,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+. ([System.IO.Path]::Combine($PSScriptRoot, 'ensure-module.ps1'))
 if (-not $Data) {
     $dir = $PSScriptRoot
     while ($dir -and -not [System.IO.Directory]::Exists([System.IO.Path]::Combine($dir, 'shared', 'data', 'obsscaling'))) {

@@ -1,4 +1,5 @@
 # ObsScaling quickstart: no setup, no downloads.
+#   dotnet pwsh -File examples/quickstart.ps1   (after dotnet tool restore and dotnet pwsh ./build.ps1)
 #   dotnet run --project src/ObsScaling.Shell -- -File examples/quickstart.ps1
 # Draws a seeded synthetic model zoo from a known generalised scaling law (families with their own compute
 # efficiency, benchmark scores from a latent capability space, a sigmoid downstream task), stores it in the
@@ -10,6 +11,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+. ([System.IO.Path]::Combine($PSScriptRoot, 'ensure-module.ps1'))
 
 # 1. A zoo whose true law we know.
 $zoo = New-ObsSyntheticZoo -Seed $Seed -Families $Families -ModelsPerFamily 6

@@ -11,6 +11,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+. ([System.IO.Path]::Combine($PSScriptRoot, 'ensure-module.ps1'))
 $base = [System.IO.Path]::Combine($Data, 'base_llm_benchmark_eval.csv')
 $post = [System.IO.Path]::Combine($Data, 'base_llm_post_training_eval.csv')
 if (-not [System.IO.File]::Exists($base) -or -not [System.IO.File]::Exists($post)) {

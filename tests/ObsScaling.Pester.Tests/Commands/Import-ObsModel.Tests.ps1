@@ -1,0 +1,60 @@
+BeforeAll { . $PSScriptRoot/../Support/Common.ps1 }
+
+Describe 'Import-ObsModel' {
+    It 'stores piped models and reports what it added' {
+        $name = New-TestName 'import'
+        $zoo = New-ObsSyntheticZoo -Seed 1 -Families 3 -ModelsPerFamily 2
+        $result = $zoo | Import-ObsModel -Dataset $name
+        $result.Dataset | Should -Be $name
+        $result.ModelCount | Should -Be 6
+        $result.ModelsAdded | Should -Be 6
+        (Get-ObsModel $name | Measure-Object).Count | Should -Be 6
+    }
+
+    It 'round-trips models through Export-Csv and Import-Csv into a paper-style CSV import' {
+        $name = New-TestName 'csv'
+        $zoo = New-ObsSyntheticZoo -Seed 9 -Families 3 -ModelsPerFamily 3
+        $csv = Join-Path $Work "$name.csv"
+        $zoo | ForEach-Object {
+            $row = [ordered]@{ Model = $_.Name; 'Model Family' = $_.Family; 'Model Size (B)' = $_.ParametersB; 'Pretraining Data Size (T)' = $_.TokensT; 'FLOPs (1E21)' = $_.FlopsE21 }
+            foreach ($k in $_.Scores.Keys | Sort-Object) { $row[$k] = $_.Scores[$k] }
+            [pscustomobject]$row
+        } | Export-Csv -LiteralPath $csv -NoTypeInformation
+        (Import-Csv -LiteralPath $csv) | Should -HaveCount 9
+        $null = Import-ObsModel -Path $csv -Dataset $name
+        $back = Get-ObsModel $name | Sort-Object Name
+        $back | Should -HaveCount 9
+        $first = $zoo | Sort-Object Name | Select-Object -First 1
+        $back[0].Name | Should -Be $first.Name
+        [math]::Abs(($back[0].Scores['downstream']) - ($first.Scores['downstream'])) | Should -BeLessThan 1e-9
+    }
+
+    It 'imports the paper''s base-model CSV' -Skip:(-not $env:OBS_PAPER_DATA) {
+        $name = New-TestName 'paper'
+        $result = Import-ObsModel -Path (Join-Path $PaperData 'base_llm_benchmark_eval.csv') -Dataset $name
+        $result.ModelCount | Should -BeGreaterThan 50
+        (Get-ObsDataset $name).Metrics | Should -Contain 'MMLU'
+    }
+
+    It 'changes nothing under -WhatIf' {
+        $name = New-TestName 'whatif'
+        New-ObsSyntheticZoo -Seed 1 -Families 2 | Import-ObsModel -Dataset $name -WhatIf
+        Get-ObsDataset | Where-Object Dataset -EQ $name | Should -BeNullOrEmpty
+    }
+
+    It 'reports a missing file as ObjectNotFound naming the path' {
+        $missing = Join-Path $Work 'no-such-file.csv'
+        $err = Get-ErrorRecord { Import-ObsModel -Path $missing -Dataset (New-TestName 'missing') -ErrorAction Stop }
+        $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        "$err" | Should -Match ([regex]::Escape('no-such-file.csv'))
+    }
+}
+
+Describe 'Import-ObsModel help' {
+    It 'has a synopsis, an example and a description for every parameter' {
+        $help = Get-Help Import-ObsModel -Full
+        "$($help.Synopsis)".Trim() | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        Get-UndocumentedParameter Import-ObsModel | Should -BeNullOrEmpty
+    }
+}
