@@ -49,42 +49,32 @@ internal sealed class DecompositionCache(IOptions<ServerOptions> options)
 
     public static long Estimate(V1.Decomposition decomposition) => (long)(decomposition.CalculateSize() * HeapPerWireByte) + 256;
 
-    /// <summary>As <see cref="GetOrAdd"/>, for a computation that waits for a compute slot: a hit never waits.</summary>
+    /// <summary>The cached decomposition, or the one <paramref name="compute"/> gives (which may wait for a compute slot: a hit never waits).</summary>
     public async Task<V1.Decomposition> GetOrAddAsync(string dataset, string etag, V1.DecomposeRequest request, Func<Task<V1.Decomposition>> compute)
-    {
-        var key = (dataset, etag, request.ToByteString());
-        if (_entries.TryGetValue(key, out var cached))
-        {
-            return cached;
-        }
-
-        var result = await compute().ConfigureAwait(false);
-        if (_entries.Count >= Capacity)
-        {
-            _entries.Clear();
-        }
-
-        _entries[key] = result;
-        return result;
-    }
-
-    public V1.Decomposition GetOrAdd(string dataset, string etag, V1.DecomposeRequest request, Func<V1.Decomposition> compute)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(compute);
         var requestBytes = request.ToByteString();
+        return TryGet((dataset, etag, requestBytes)) ?? Add(dataset, etag, requestBytes, await compute().ConfigureAwait(false));
+    }
+
+    private V1.Decomposition? TryGet((string Dataset, string Etag, ByteString Request) key)
+    {
         lock (_lock)
         {
-            if (_entries.TryGetValue((dataset, etag, requestBytes), out var hit))
+            if (!_entries.TryGetValue(key, out var hit))
             {
-                _recency.Remove(hit);
-                _recency.AddFirst(hit);
-                return hit.Value.Decomposition;
+                return null;
             }
+
+            _recency.Remove(hit);
+            _recency.AddFirst(hit);
+            return hit.Value.Decomposition;
         }
+    }
 
-        var result = compute();
-
+    private V1.Decomposition Add(string dataset, string etag, ByteString requestBytes, V1.Decomposition result)
+    {
         // Keyed by the content the result was computed from: the dataset may have changed between the caller's
         // read of its etag and the load, and a result filed under the older etag would be served for it later.
         var key = (dataset, string.IsNullOrEmpty(result.DatasetEtag) ? etag : result.DatasetEtag, requestBytes);
