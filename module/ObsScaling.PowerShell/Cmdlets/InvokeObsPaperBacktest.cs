@@ -125,7 +125,7 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                 _ => V1.Link.SigmoidWithFloor,
             },
             Loss = o.Law.Loss == LossKind.Huber ? V1.Loss.Huber : V1.Loss.Squared,
-            HuberDelta = o.Law.HuberDelta,
+            HuberDelta = o.Law.Loss == LossKind.Huber ? o.Law.HuberDelta : 0,
             FloorMax = o.Law.FloorMax,
             PcaComponents = o.Pca.Components,
             Imputation = new V1.ImputationSettings { Components = o.Imputation.Components, MaxIterations = o.Imputation.MaxIterations, Tolerance = o.Imputation.Tolerance },

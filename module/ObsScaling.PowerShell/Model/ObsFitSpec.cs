@@ -236,8 +236,9 @@ public sealed class ObsFitSpec
         {
             Target = spec.Target,
             PcaComponents = spec.PcaComponents == 0 ? null : spec.PcaComponents,
-            HuberDelta = spec.HuberDelta == 0 ? null : spec.HuberDelta,
-            FloorMax = spec.FloorMax == 0 ? null : spec.FloorMax,
+            // Settings the stored spec's own loss and link ignore are dropped, so that reusing it refuses nothing.
+            HuberDelta = spec.HuberDelta == 0 || spec.Loss != V1.Loss.Huber ? null : spec.HuberDelta,
+            FloorMax = spec.FloorMax == 0 || spec.Link is V1.Link.Linear or V1.Link.Sigmoid ? null : spec.FloorMax,
             ReferenceFamily = spec.ReferenceFamily is { Length: > 0 } r ? r : null,
             CapabilityMetric = spec.CapabilityMetrics.Count > 0 ? [.. spec.CapabilityMetrics] : null,
             ExcludeFromTrain = spec.ExcludeFromTrain.Count > 0 ? [.. spec.ExcludeFromTrain] : null,

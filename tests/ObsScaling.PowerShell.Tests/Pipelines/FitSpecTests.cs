@@ -85,6 +85,12 @@ public sealed class FitSpecTests(KestrelServer server) : IClassFixture<KestrelSe
         Assert.Equal(["a", "b"], proto.Split.TestModels);
         Assert.Equal((V1.IntervalMethod.ModelBootstrap, 50, 0.8), (proto.Intervals.Method, proto.Intervals.Resamples, proto.Intervals.Level));
         Assert.Equal(proto, ObsFitSpec.FromProto(proto).ToProto());
+
+        // A stored spec with a setting its loss ignores (a Huber δ on squared loss) is reused without a refusal.
+        var stored = new V1.FitSpec { Target = "t", Loss = V1.Loss.Squared, HuberDelta = 1, Link = V1.Link.Linear, FloorMax = 0.2 };
+        var reused = ObsFitSpec.FromProto(stored);
+        Assert.Empty(reused.Resolve());
+        Assert.Equal((V1.Loss.Squared, 0.0, V1.Link.Linear, 0.0), (reused.ToProto().Loss, reused.ToProto().HuberDelta, reused.ToProto().Link, reused.ToProto().FloorMax));
     }
 
     [Fact]
