@@ -8,12 +8,14 @@ namespace ObsScaling.Pester.Tests;
 /// </summary>
 public sealed class PesterTests(PesterSuite suite) : IClassFixture<PesterSuite>
 {
-    public static TheoryData<string> Cases => [.. PesterCase.Discover().Select(c => c.Id)];
+    public static TheoryData<PesterTestName> Cases => [.. PesterCase.Discover().Select(c => new PesterTestName(c.Id))];
 
     [SkippableTheory]
     [MemberData(nameof(Cases))]
-    public void Passes_under_pwsh(string test)
+    public void Passes_under_pwsh(PesterTestName name)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        var test = name.Id;
         Skip.If(suite.SkipReason is not null, suite.SkipReason);
         var results = suite.ResultsFor(test);
         Assert.True(results.Count > 0, $"Pester did not run '{test}'.\n{ContainerFailures()}\n{Tail(suite.Log)}");
