@@ -47,7 +47,7 @@ public sealed class PesterTests(PesterSuite suite) : IClassFixture<PesterSuite>
             .Cast<StringConstantExpressionAst>().Select(s => s.Value).Order(StringComparer.Ordinal).ToList();
         var files = Directory.GetFiles(PesterCase.TestDirectory, "*.Tests.ps1")
             .Select(f => Path.GetFileName(f)[..^".Tests.ps1".Length]).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(22, exported.Count);
+        Assert.Equal(24, exported.Count);
         Assert.Equal(exported, files);
         Assert.All(PesterCase.Discover().GroupBy(c => c.File), g => Assert.True(g.Count() >= 2, $"{g.Key} has fewer than two It blocks"));
     }

@@ -72,7 +72,7 @@ public sealed class ModulePipelineTests : IDisposable
         Skip.If(exit != 0, $"`dotnet pwsh` cannot start here, even after `dotnet tool restore`: {output}{error}".Trim());
         (exit, output, error) = Dotnet(root, "pwsh", "-NoProfile", "-NonInteractive", "-Command", command);
         Assert.True(exit == 0, $"exit {exit}\n{output}\n{error}");
-        Assert.Equal(["22", "10"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(["24", "10"], output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
     private (int Exit, string Out, string Err) Dotnet(string root, params string[] args)

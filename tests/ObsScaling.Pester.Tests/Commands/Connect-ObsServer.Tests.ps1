@@ -58,8 +58,8 @@ Describe 'Connect-ObsServer' {
         "$err" | Should -Match '127\.0\.0\.1:9'
     }
 
-    # pending module-edges: a failed Connect-ObsServer keeps the previous connection instead of switching databases.
-    It 'keeps the previous connection when a connect fails' -Skip {
+    # a failed Connect-ObsServer keeps the previous connection instead of switching databases.
+    It 'keeps the previous connection when a connect fails' {
         $null = Connect-ObsServer $endpoint
         { Connect-ObsServer 'http://127.0.0.1:9' -ErrorAction Stop } | Should -Throw
         (Get-ObsConnection).Endpoint | Should -Be $endpoint

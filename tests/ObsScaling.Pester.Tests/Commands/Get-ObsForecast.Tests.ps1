@@ -29,15 +29,15 @@ Describe 'Get-ObsForecast' {
         [math]::Abs(([double]$back[0].PredictedRaw) - ($forecasts[0].PredictedRaw)) | Should -BeLessThan 1e-12
     }
 
-    # pending module-edges: forecasts carry the model's Family, so Group-Object Family makes one group per family.
-    It 'groups forecasts by family' -Skip {
+    # forecasts carry the model's Family, so Group-Object Family makes one group per family.
+    It 'groups forecasts by family' {
         $groups = $law | Get-ObsForecast | Group-Object Family
         $groups.Count | Should -BeGreaterThan 1
         $groups.Name | Should -Not -Contain ''
     }
 
-    # pending module-edges: the flat form of a forecast exports without .NET type names.
-    It 'exports whole forecasts to CSV without type names' -Skip {
+    # the flat form of a forecast exports without .NET type names.
+    It 'exports whole forecasts to CSV without type names' {
         $csv = Join-Path $Work ((New-TestName 'flat') + '.csv')
         $law | Get-ObsForecast | Export-Csv -LiteralPath $csv -NoTypeInformation
         Get-Content -LiteralPath $csv -Raw | Should -Not -Match 'System\.'
@@ -64,8 +64,8 @@ Describe 'Get-ObsForecast help' {
         Get-UndocumentedParameter Get-ObsForecast | Should -BeNullOrEmpty
     }
 
-    # pending module-edges: switches show as [-Record] in the syntax, not -Record <SwitchParameter>.
-    It 'shows switches without a value type in the syntax' -Skip {
+    # switches show as [-Record] in the syntax, not -Record <SwitchParameter>.
+    It 'shows switches without a value type in the syntax' {
         Get-Help Get-ObsForecast | Out-String -Width 300 | Should -Not -Match '<SwitchParameter>'
     }
 }

@@ -32,16 +32,16 @@ Describe 'Invoke-ObsFit' {
         "$err" | Should -Match 'no-such-metric'
     }
 
-    # pending module-edges: violations name the cmdlet parameter (-Target), not the proto path (spec.target).
-    It 'names the -Target parameter in the error, once' -Skip {
+    # violations name the cmdlet parameter (-Target), not the proto path (spec.target).
+    It 'names the -Target parameter in the error, once' {
         $err = Get-ErrorRecord { Invoke-ObsFit -Dataset $data.Name -Target no-such-metric -ErrorAction Stop }
         "$err" | Should -Match '-Target'
         "$err" | Should -Not -Match 'spec\.target'
         ([regex]::Matches("$err", 'no-such-metric')).Count | Should -Be 1
     }
 
-    # pending module-edges: a split parameter without -Split is refused or takes effect, never silently dropped.
-    It 'does not drop -SplitThreshold given without -Split' -Skip {
+    # a split parameter without -Split is refused or takes effect, never silently dropped.
+    It 'does not drop -SplitThreshold given without -Split' {
         $law = Invoke-ObsFit -Dataset $data.Name -Name 'threshold-only' -Force -Target downstream -CapabilityMetric $data.Benchmarks `
             -SplitColumn 'FLOPs (1E21)' -SplitThreshold 30 -ErrorAction SilentlyContinue -ErrorVariable failed
         if (-not $failed) { $law.TestCount | Should -Be (New-TestFit $data -Name 'threshold-explicit').TestCount }
