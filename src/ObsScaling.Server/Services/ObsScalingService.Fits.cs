@@ -29,7 +29,16 @@ internal sealed partial class ObsScalingService
                 cancellationToken.ThrowIfCancellationRequested();
                 if (!work.IsCompleted)
                 {
-                    await sendProgress().ConfigureAwait(false);
+                    try
+                    {
+                        await sendProgress().ConfigureAwait(false);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // The call ended (deadline, reset) between the check and the write: Kestrel completed the
+                        // response before the call's token was cancelled. That is a cancellation, not a server fault.
+                        throw new OperationCanceledException(cancellationToken);
+                    }
                 }
             }
         }

@@ -25,7 +25,7 @@ internal static class HeavyCalls
     public static ModelSet WithColumn(ModelSet models, string metric, double step) =>
         new(models.Models.Select((m, i) => m with { Scores = m.Scores.SetItem(metric, step * (i + 1)) }), models.OrderedMetrics());
 
-    /// <summary><paramref name="n"/> models × <paramref name="p"/> metrics of seeded uniform scores, every seventh cell missing.</summary>
+    /// <summary><paramref name="n"/> models × <paramref name="p"/> metrics of seeded uniform scores, every <paramref name="missingEvery"/>-th cell missing (none for int.MaxValue).</summary>
     public static ModelSet Wide(int n, int p, int seed = 1, int missingEvery = 7)
     {
         var rng = new Random(seed);
@@ -35,7 +35,7 @@ internal static class HeavyCalls
             var scores = new Dictionary<string, double>(StringComparer.Ordinal);
             for (var j = 0; j < p; j++)
             {
-                if (((i * p) + j) % missingEvery != 3)
+                if (missingEvery == int.MaxValue || ((i * p) + j) % missingEvery != 3)
                 {
                     scores[metrics[j].Name] = 0.05 + (0.9 * rng.NextDouble());
                 }
@@ -87,6 +87,26 @@ internal static class HeavyCalls
         }
 
         return diagnostics.LastDeadlineOverrun(path)!.Value;
+    }
+
+    /// <summary>
+    /// For work that cannot be interrupted (a plot being drawn finishes, then its answer is dropped): the time from the
+    /// deadline until the server has no call of the method left and no computation in a slot.
+    /// </summary>
+    public static async Task<TimeSpan> SlotFreeAfterAsync(ServerHandle server, string method, TimeSpan timeout, Func<CallOptions, Task> call)
+    {
+        var diagnostics = Diagnostics(server);
+        var path = Service + method;
+        var deadline = DateTime.UtcNow + timeout;
+        await Rpc.FailsAsync(StatusCode.DeadlineExceeded, () => call(new CallOptions(deadline: deadline)));
+        var wait = Stopwatch.StartNew();
+        while (diagnostics.ActiveCalls(path) > 0 || Slots(server).Running > 0)
+        {
+            Assert.True(wait.Elapsed < TimeSpan.FromSeconds(30), $"{method} still running 30 s after its deadline");
+            await Task.Delay(5);
+        }
+
+        return DateTime.UtcNow - deadline;
     }
 
     public static string Figures(IEnumerable<(string What, TimeSpan Overrun)> overruns) =>
