@@ -96,34 +96,67 @@ public sealed class NewObsPreregistration : ObsCmdlet
                 continue;
             }
 
-            var request = new V1.CreatePreregistrationsRequest { Parent = ledger, Fit = fit, Note = Note ?? "" };
-            request.Inputs.AddRange(inputs);
-            request.Models.AddRange(named);
-            if (named.Length > 0 && SourceDataset is not null)
+            // The server leaves the entries out of an answer over 2 MiB (batch.entries_omitted); chunks of
+            // ChunkSize entries (~0.75 KB each) stay well under it, so every entry recorded is written out. Each
+            // chunk has its own request ID, so a retried call cannot record a chunk twice.
+            foreach (var (chunkInputs, chunkModels) in Chunks(inputs, named))
             {
-                request.SourceDataset = Names.Dataset(SourceDataset);
-            }
-
-            if (Level is { } level)
-            {
-                request.Level = level;
-            }
-
-            TryCall(
-                () =>
+                var request = new V1.CreatePreregistrationsRequest { Parent = ledger, Fit = fit, Note = Note ?? "", RequestId = Guid.NewGuid().ToString("N") };
+                request.Inputs.AddRange(chunkInputs);
+                request.Models.AddRange(chunkModels);
+                if (chunkModels.Count > 0 && SourceDataset is not null)
                 {
-                    var response = Await(Client.CreatePreregistrationsAsync(request, Call()).ResponseAsync);
-                    foreach (var e in response.Entries)
+                    request.SourceDataset = Names.Dataset(SourceDataset);
+                }
+
+                if (Level is { } level)
+                {
+                    request.Level = level;
+                }
+
+                TryCall(
+                    () =>
                     {
-                        if (e.AlreadyObserved)
+                        var response = Await(Client.CreatePreregistrationsAsync(request, Call()).ResponseAsync);
+                        if (response.Batch is { EntriesOmitted: true } batch)
                         {
-                            WriteWarning($"{e.Input.Model} already has a {e.Target} value in the fit's dataset: its entry is flagged AlreadyObserved.");
+                            WriteWarning($"{batch.Count} entries recorded ({batch.First} … {batch.Last}); the answer was too large to carry them: read them with Get-ObsPreregistration.");
                         }
 
-                        WriteObject(ObsPreregistration.FromProto(e, "Recorded"));
-                    }
-                },
-                fit);
+                        foreach (var e in response.Entries)
+                        {
+                            if (e.AlreadyObserved)
+                            {
+                                WriteWarning($"{e.Input.Model} already has a {e.Target} value in the fit's dataset: its entry is flagged AlreadyObserved.");
+                            }
+
+                            WriteObject(ObsPreregistration.FromProto(e, "Recorded"));
+                        }
+                    },
+                    fit);
+            }
+        }
+    }
+
+    private const int ChunkSize = 1000;
+
+    private static IEnumerable<(List<V1.PreregistrationInput> Inputs, List<string> Models)> Chunks(List<V1.PreregistrationInput> inputs, string[] models)
+    {
+        // A creation that fits in one call stays one call: all or nothing, and error paths name its own indices.
+        if (inputs.Count + models.Length <= ChunkSize)
+        {
+            yield return (inputs, [.. models]);
+            yield break;
+        }
+
+        for (var i = 0; i < inputs.Count; i += ChunkSize)
+        {
+            yield return (inputs.GetRange(i, Math.Min(ChunkSize, inputs.Count - i)), []);
+        }
+
+        for (var i = 0; i < models.Length; i += ChunkSize)
+        {
+            yield return ([], models.Skip(i).Take(ChunkSize).ToList());
         }
     }
 

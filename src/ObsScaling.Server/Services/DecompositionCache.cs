@@ -15,7 +15,7 @@ namespace ObsScaling.Server.Services;
 internal sealed class DecompositionCache(IOptions<ServerOptions> options)
 {
     // The serialised size undercounts the objects (repeated doubles are arrays, but each model, name and map
-    // costs its headers); measured on 10,000-model decompositions the heap held ~2.5× the wire size.
+    // costs object headers and UTF-16 strings): an estimate, deliberately on the high side, not a measurement.
     internal const double HeapPerWireByte = 2.5;
 
     private readonly long _capacity = Math.Max(0, options.Value.DecompositionCacheBytes);
