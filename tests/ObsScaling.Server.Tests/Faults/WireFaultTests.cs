@@ -64,7 +64,7 @@ public sealed class WireFaultTests(ITestOutputHelper output) : IAsyncLifetime, I
             ("compressed flag 2", RawHttp2.Frame(valid, flag: 2), [], StatusCode.InvalidArgument, "must be 0 or 1"),
             ("length prefix beyond the body", RawHttp2.Frame(valid, length: (uint)valid.Length + 100), [], StatusCode.InvalidArgument, "promises"),
             ("truncated header", RawHttp2.Frame(valid)[..3], [], StatusCode.InvalidArgument, "inside a message header"),
-            ("length prefix of 4 GiB", RawHttp2.Frame(valid, length: uint.MaxValue), [], StatusCode.ResourceExhausted, "exceeds the limit"),
+            ("length prefix of 4 GiB", RawHttp2.Frame(valid, length: uint.MaxValue), [], StatusCode.ResourceExhausted, "exceeds the maximum configured message size"),
             ("gzip bomb", RawHttp2.Frame(RawHttp2.Gzip(new byte[64 * 1024 * 1024]), flag: 1), gzip, StatusCode.ResourceExhausted, "decompresses to more than"),
         };
 
