@@ -25,7 +25,8 @@ public sealed record PlotOptions(int Width = PlotOptions.DefaultWidth, int Heigh
         var v = new List<FieldViolation>();
         Check(v, "width", Width);
         Check(v, "height", Height);
-        if ((long)Width * Height > MaxPixels)
+        // The area bound speaks only of sides that are each allowed: a side out of range is already named once.
+        if (v.Count == 0 && (long)Width * Height > MaxPixels)
         {
             v.Add(new FieldViolation("width", Width.ToString(CultureInfo.InvariantCulture), $"width × height = {Width} × {Height} exceeds {MaxPixels.ToString(CultureInfo.InvariantCulture)} pixels (e.g. 4096 × 4096)"));
         }

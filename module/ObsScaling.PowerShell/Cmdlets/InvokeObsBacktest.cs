@@ -18,7 +18,9 @@ public sealed class InvokeObsBacktest : FitSpecCmdlet, IBacktestModes
     public const string SpecSet = "Spec";
     public const string FitSet = "Fit";
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = SpecSet, ValueFromPipelineByPropertyName = true)]
+    // Not bound from the pipeline by property name: a piped law has a Dataset property too, and binding it here made
+    // `Get-ObsFit ds law | Invoke-ObsBacktest` choose this set (and ask for -Target) instead of backtesting the law.
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = SpecSet)]
     [ArgumentCompleter(typeof(DatasetCompleter))]
     public string Dataset { get; set; } = "";
 

@@ -13,7 +13,7 @@ Describe 'Get-ObsConnection' {
     It 'loads the module on first use, with no Import-Module, and a failed command fails pwsh' {
         $fresh = Invoke-FreshPwsh '(Get-Module ObsScaling) -eq $null; (New-ObsSyntheticZoo -Seed 1 -Families 2 | Measure-Object).Count; (Get-Module ObsScaling).ExportedCmdlets.Count; Get-ObsModel no-such-dataset -ErrorAction Stop'
         $fresh.ExitCode | Should -Be 1
-        $fresh.Output[0..2] | Should -Be 'True', '10', '22'
+        $fresh.Output[0..2] | Should -Be 'True', '10', '24'
         ($fresh.Output -join "`n") | Should -Match 'no-such-dataset'
     }
 

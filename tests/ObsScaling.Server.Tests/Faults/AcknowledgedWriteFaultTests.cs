@@ -157,7 +157,7 @@ public class AcknowledgedWriteFaultTests(ITestOutputHelper output)
         var other = request.Clone();
         other.Note = "other content";
         await Rpc.FailsAsync(StatusCode.AlreadyExists, () => server.Client.CreatePreregistrationsAsync(other).ResponseAsync);
-        await Rpc.InvalidAsync(() => server.Client.CreatePreregistrationsAsync(new V1.CreatePreregistrationsRequest(request) { RequestId = "bad id\n" }).ResponseAsync, "request_id", "bad id\n");
+        await Rpc.InvalidAsync(() => server.Client.CreatePreregistrationsAsync(new V1.CreatePreregistrationsRequest(request) { RequestId = "bad id" }).ResponseAsync, "request_id", "bad id");
 
         // 20,000 entries answered in full were 15 MB: past a default client's 4 MiB limit, after the commit. The
         // answer is the summary; a retry (the client lost the answer) records nothing new.
