@@ -30,7 +30,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's process, for its memory figures.</summary>
     public Process Process => _process;
 
-    public static async Task<ServerProcess> StartAsync(string databasePath, ITestOutputHelper output)
+    public static async Task<ServerProcess> StartAsync(string databasePath, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ObsScaling.Server.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project references the server, so the build copies it there");
@@ -42,6 +42,11 @@ internal sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(databasePath)!,
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         foreach (var arg in new[] { dll, "--urls=http://127.0.0.1:0", $"--ObsScaling:DatabasePath={databasePath}", "--Logging:LogLevel:Default=Warning" })
         {
             info.ArgumentList.Add(arg);
