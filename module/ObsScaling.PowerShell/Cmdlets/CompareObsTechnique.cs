@@ -14,7 +14,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 /// </summary>
 [Cmdlet(VerbsData.Compare, "ObsTechnique")]
 [OutputType(typeof(ObsTechniquePoint), typeof(ObsTechniqueCrossing))]
-public sealed class CompareObsTechnique : ObsCmdlet
+public sealed class CompareObsTechnique : CapabilitySpecCmdlet
 {
     private const int ProgressId = 5;
 
@@ -33,44 +33,6 @@ public sealed class CompareObsTechnique : ObsCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Technique { get; set; } = [];
 
-    /// <summary>A spec from New-ObsFitSpec: its capability metrics, components, reference family, split and intervals are used; the parameters below override them.</summary>
-    [Parameter(ValueFromPipeline = true)]
-    public ObsFitSpec? Spec { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(MetricCompleter))]
-    public string[]? CapabilityMetric { get; set; }
-
-    [Parameter]
-    public int Components { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(FamilyCompleter))]
-    public string? ReferenceFamily { get; set; }
-
-    [Parameter]
-    public ObsSplitKind Split { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(SplitColumnCompleter))]
-    public string? SplitColumn { get; set; }
-
-    [Parameter]
-    public double SplitThreshold { get; set; }
-
-    [Parameter]
-    public int SplitCount { get; set; }
-
-    [Parameter]
-    public double SplitFraction { get; set; }
-
-    [Parameter]
-    public int Seed { get; set; }
-
-    [Parameter]
-    [ArgumentCompleter(typeof(ModelCompleter))]
-    public string[]? TestModel { get; set; }
-
     [Parameter]
     public double? GridFrom { get; set; }
 
@@ -80,19 +42,6 @@ public sealed class CompareObsTechnique : ObsCmdlet
     [Parameter]
     public int GridPoints { get; set; }
 
-    /// <summary>FamilyBootstrap (default), ModelBootstrap, or None for point estimates only (gains need a paired bootstrap, so not Parametric).</summary>
-    [Parameter]
-    public ObsIntervalMethod Interval { get; set; }
-
-    [Parameter]
-    public int Resamples { get; set; }
-
-    [Parameter]
-    public double IntervalLevel { get; set; }
-
-    [Parameter]
-    public int IntervalSeed { get; set; }
-
     /// <summary>Spec settings a technique comparison has no use for: it fits its own laws on PCs, one per technique.</summary>
     private static readonly string[] Unused =
     [
@@ -101,32 +50,28 @@ public sealed class CompareObsTechnique : ObsCmdlet
         nameof(ObsFitSpec.HuberDelta), nameof(ObsFitSpec.FloorMax), nameof(ObsFitSpec.ExcludeFromTrain),
     ];
 
-    protected override void ProcessRecord()
+    /// <summary>What a piped -Spec may set that a technique comparison cannot use: it fits one law per technique on PCs.</summary>
+    private static IEnumerable<SpecProblem> TechniqueProblems(ObsFitSpec spec)
     {
-        var id = Names.DatasetId(Dataset);
-        var spec = Spec?.Clone() ?? new ObsFitSpec();
-        spec.Apply(MyInvocation.BoundParameters);
-        spec.Interval ??= ObsIntervalMethod.FamilyBootstrap;
-        var problems = spec.Resolve().ToList();
         if (spec.Predictor is not null and not ObsPredictorKind.PrincipalComponents)
         {
-            problems.Add(new SpecProblem(nameof(ObsFitSpec.Predictor), spec.Predictor, "Compare-ObsTechnique fits every technique on PCs"));
+            yield return new SpecProblem(nameof(ObsFitSpec.Predictor), spec.Predictor, "Compare-ObsTechnique fits every technique on PCs");
         }
 
         foreach (var name in Unused)
         {
             if (typeof(ObsFitSpec).GetProperty(name)!.GetValue(spec) is { } value)
             {
-                problems.Add(new SpecProblem(name, value, "the -Spec sets it but Compare-ObsTechnique does not use it (it fits one law per -Technique on the PCs of -CapabilityMetric)"));
+                yield return new SpecProblem(name, value, "the -Spec sets it but Compare-ObsTechnique does not use it (it fits one law per -Technique on the PCs of -CapabilityMetric)");
             }
         }
+    }
 
-        foreach (var p in problems)
-        {
-            WriteError(ObsErrors.Parameter(p));
-        }
-
-        if (problems.Count > 0)
+    protected override void ProcessRecord()
+    {
+        var id = Names.DatasetId(Dataset);
+        // Gains need a paired bootstrap, so the family bootstrap is the default here rather than no intervals.
+        if (BuildSpec(requireTarget: false, defaults: s => s.Interval ??= ObsIntervalMethod.FamilyBootstrap, checks: TechniqueProblems) is not { } spec)
         {
             return;
         }
