@@ -11,7 +11,7 @@ namespace ObsScaling.Server.Hosting;
 
 /// <summary>
 /// Builds the server: Kestrel over HTTP/2 (cleartext on loopback by default, TLS by Kestrel configuration),
-/// the obsscaling.v1 service, gRPC health checking and reflection, and the SQLite store.
+/// the obsscaling.v1 service, gRPC health checking and reflection, and the store (SQLite by default, see <see cref="StorageChoice"/>).
 /// </summary>
 public static class ObsScalingServer
 {
@@ -71,8 +71,7 @@ public static class ObsScalingServer
         builder.Services.AddSingleton<CallDiagnostics>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
-        builder.Services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DatabasePath));
-        builder.Services.AddSingleton<LedgerStore>();
+        StorageChoice.Register(builder.Services, options);
         builder.Services.AddSingleton<FitWatchHub>();
         builder.Services.AddSingleton<DecompositionCache>();
         builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
@@ -92,8 +91,8 @@ public static class ObsScalingServer
         app.MapGrpcReflectionService();
 
         // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
-        _ = app.Services.GetRequiredService<SqliteStore>();
-        _ = app.Services.GetRequiredService<LedgerStore>();
+        _ = app.Services.GetRequiredService<IDatasetStore>();
+        _ = app.Services.GetRequiredService<ILedgerStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             foreach (var address in BoundAddresses(app))

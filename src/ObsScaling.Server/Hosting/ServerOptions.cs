@@ -8,6 +8,15 @@ public sealed class ServerOptions
     /// <summary>Default loopback URL: cleartext HTTP/2, no credentials needed.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
+    /// <summary>Which database holds the data: "sqlite" (the default, one file) or "postgres" (shared by replicas).</summary>
+    public string Storage { get; set; } = "sqlite";
+
+    /// <summary>
+    /// The Npgsql connection string when Storage is "postgres". Leave the password out and set PGPASSWORD (or a
+    /// pgpass file), which Npgsql reads itself, so no secret sits in configuration.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>The SQLite file (created if missing).</summary>
     public string DatabasePath { get; set; } = "obsscaling.db";
 

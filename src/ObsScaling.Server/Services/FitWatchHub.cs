@@ -19,7 +19,7 @@ namespace ObsScaling.Server.Services;
 /// the dataset's watchers as <c>refit_failed</c>: one client's degenerate or enormous dataset cannot hold up the
 /// refits of anybody else's.
 /// </summary>
-internal sealed partial class FitWatchHub(SqliteStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
+internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>> _watchers = new(StringComparer.Ordinal);
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });

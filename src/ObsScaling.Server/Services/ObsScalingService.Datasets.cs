@@ -14,7 +14,7 @@ namespace ObsScaling.Server.Services;
 /// The obsscaling.v1 service: maps requests to the engine and the store. Engine and store exceptions are
 /// turned into statuses by <see cref="CallInterceptor"/>.
 /// </summary>
-internal sealed partial class ObsScalingService(SqliteStore store, FitWatchHub hub, IOptions<ServerOptions> options, DecompositionCache decompositions, ComputeSlots compute) : V1.ObsScaling.ObsScalingBase
+internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options, DecompositionCache decompositions, ComputeSlots compute) : V1.ObsScaling.ObsScalingBase
 {
     private readonly ServerOptions _options = options.Value;
 

@@ -239,7 +239,7 @@ internal sealed partial class ObsScalingService
         var selected = all;
         if (request.Entries.Count > 0)
         {
-            var byId = all.ToDictionary(e => LedgerStore.EntryId(e.Name), StringComparer.Ordinal);
+            var byId = all.ToDictionary(e => ResourceName.EntryId(e.Name), StringComparer.Ordinal);
             selected = [];
             for (var i = 0; i < request.Entries.Count; i++)
             {
@@ -315,7 +315,7 @@ internal sealed partial class ObsScalingService
                         continue;
                     }
 
-                    scores.Add((LedgerStore.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, _options.ApiKey is { Length: > 0 })));
+                    scores.Add((ResourceName.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, _options.ApiKey is { Length: > 0 })));
                 }
 
                 return scores.Count;
@@ -505,7 +505,7 @@ internal sealed partial class ObsScalingService
     }
 
     // Resolved per call rather than through the constructor, so the ledger stays a self-contained addition.
-    private static LedgerStore Ledger(ServerCallContext context) => context.GetHttpContext().RequestServices.GetRequiredService<LedgerStore>();
+    private static ILedgerStore Ledger(ServerCallContext context) => context.GetHttpContext().RequestServices.GetRequiredService<ILedgerStore>();
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

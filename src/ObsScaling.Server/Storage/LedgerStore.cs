@@ -12,7 +12,7 @@ namespace ObsScaling.Server.Storage;
 /// score of the same entry is ignored, so the first one is final. INSERT OR REPLACE is caught too: SQLite's
 /// REPLACE deletes without firing delete triggers, so a BEFORE INSERT trigger refuses an existing key.
 /// </summary>
-internal sealed class LedgerStore
+internal sealed class LedgerStore : ILedgerStore
 {
     private readonly string _path;
     private readonly string _connectionString;
@@ -119,16 +119,13 @@ internal sealed class LedgerStore
         tx.Commit();
     }
 
-    /// <summary>What a creation stored: the seq range of its entries, and whether it repeats an earlier request.</summary>
-    public sealed record Stored(long FirstSeq, long LastSeq, bool Replayed);
-
     /// <summary>
     /// Appends entries (their names set) to a ledger in one transaction, in order. With a request ID, the request's
     /// content hash is recorded in the same transaction: the same ID with the same content again stores nothing and
     /// returns the first call's entries (a retry after a lost answer cannot double the ledger); with other content
     /// it is a conflict.
     /// </summary>
-    public Stored Add(string ledger, IReadOnlyList<V1.Preregistration> entries, string? requestId = null, string? contentSha256 = null)
+    public LedgerAppend Add(string ledger, IReadOnlyList<V1.Preregistration> entries, string? requestId = null, string? contentSha256 = null)
     {
         using var writer = WriteGate.Enter(_path);
         using var c = Open();
@@ -144,7 +141,7 @@ internal sealed class LedgerStore
                     throw new Errors.ResourceExistsException("PreregistrationRequest", $"{ResourceName.Ledger(ledger)} request_id {requestId} (recorded with other content: use a new request_id for a new request)");
                 }
 
-                return new Stored(r.GetInt64(1), r.GetInt64(2), Replayed: true);
+                return new LedgerAppend(r.GetInt64(1), r.GetInt64(2), Replayed: true);
             }
         }
 
@@ -158,7 +155,7 @@ internal sealed class LedgerStore
             var p = EntryColumns.Select(col => cmd.Parameters.Add(col.Name, col.Type)).ToArray();
             foreach (var e in entries)
             {
-                p[0].Value = EntryId(e.Name);
+                p[0].Value = ResourceName.EntryId(e.Name);
                 p[1].Value = ++next;
                 p[2].Value = e.CreateTime.ToDateTime().ToString("O", CultureInfo.InvariantCulture);
                 p[3].Value = e.Fit;
@@ -187,7 +184,7 @@ internal sealed class LedgerStore
         }
 
         tx.Commit();
-        return new Stored(first, next, Replayed: false);
+        return new LedgerAppend(first, next, Replayed: false);
     }
 
     /// <summary>Entries <paramref name="firstSeq"/>..<paramref name="lastSeq"/> of a ledger, in order.</summary>
@@ -323,8 +320,6 @@ internal sealed class LedgerStore
         tx.Commit();
         return inserted;
     }
-
-    public static string EntryId(string name) => name[(name.LastIndexOf('/') + 1)..];
 
     private static readonly (string Name, SqliteType Type)[] EntryColumns =
     [

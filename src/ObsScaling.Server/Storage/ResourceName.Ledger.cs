@@ -10,6 +10,9 @@ internal static partial class ResourceName
 
     public static string LedgerEntry(string ledger, string entry) => $"ledgers/{ledger}/entries/{entry}";
 
+    /// <summary>The last segment of a name: the entry ID of ledgers/{l}/entries/{e}.</summary>
+    public static string EntryId(string name) => name[(name.LastIndexOf('/') + 1)..];
+
     /// <summary>Accepts "ledgers/{l}" or a bare ID.</summary>
     public static string ParseLedger(string field, string? name)
     {

@@ -14,7 +14,7 @@ namespace ObsScaling.Server.Storage;
 /// corrupting each other. Messages are kept as protobuf bytes: exact doubles, and the schema of a row is the
 /// contract's.
 /// </summary>
-internal sealed class SqliteStore : IDisposable
+internal sealed class SqliteStore : IDatasetStore, IDisposable
 {
     private readonly string _connectionString;
 
@@ -101,9 +101,6 @@ internal sealed class SqliteStore : IDisposable
                 FOREIGN KEY (dataset_id, fit_id) REFERENCES fits(dataset_id, id) ON DELETE CASCADE);
             """);
     }
-
-    /// <summary>The result of an import: the stored dataset and what changed.</summary>
-    public sealed record ImportOutcome(V1.Dataset Dataset, ModelSet Models, int Added, int Replaced);
 
     /// <summary>
     /// The dataset's descriptor, read from the file: one row by primary key costs ~20 µs, and a descriptor served

@@ -73,7 +73,7 @@ public class BindUrlFaultTests
         Assert.Contains("Refusing to start: could not listen", stderr, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Stderr)> RunServerAsync(string binding)
+    internal static async Task<(int Code, string Stderr)> RunServerAsync(string binding)
     {
         var dir = Directory.CreateTempSubdirectory("obs-bind-").FullName;
         try
