@@ -18,6 +18,9 @@ public static class ObsScalingServer
     /// <summary>The line printed once serving, followed by the bound URL; the PowerShell module reads it.</summary>
     public const string ListeningBanner = "ObsScaling server listening on ";
 
+    /// <summary>The line printed for each web endpoint address (a different prefix, so readers of the gRPC line are unaffected).</summary>
+    public const string WebBanner = "ObsScaling web endpoint listening on ";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -28,6 +31,28 @@ public static class ObsScalingServer
         var urls = (builder.Configuration["urls"] ?? ServerOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         RequireKeyOffLoopback(urls, options);
         RequireKeyOffLoopback(builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""), options);
+        var webUrls = WebEndpoint.Urls(builder.Configuration);
+        RequireKeyOffLoopback(webUrls, options);
+        var web = new WebEndpoint();
+        builder.Services.AddSingleton(web);
+
+        // Kestrel ignores --urls once any endpoint is configured, so the gRPC URLs become named endpoints beside the web ones.
+        var endpoints = new Dictionary<string, string?>();
+        if (!builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            for (var i = 0; i < urls.Length; i++)
+            {
+                endpoints[$"Kestrel:Endpoints:Grpc{i}:Url"] = urls[i];
+            }
+        }
+
+        for (var i = 0; i < webUrls.Count; i++)
+        {
+            endpoints[$"Kestrel:Endpoints:Web{i}:Url"] = webUrls[i];
+            endpoints[$"Kestrel:Endpoints:Web{i}:Protocols"] = nameof(HttpProtocols.Http1AndHttp2);
+        }
+
+        builder.Configuration.AddInMemoryCollection(endpoints);
 
         // The pool starts with one thread per core and adds more only about twice a second; with analyses holding
         // workers, a fresh server's deadline timers and cheap calls waited 0.3-1.3 s for a thread. Start with more.
@@ -40,14 +65,14 @@ public static class ObsScalingServer
             limits.Apply(k.Limits);
             k.ConfigureEndpointDefaults(e => e.Protocols = HttpProtocols.Http2);
         });
-        if (builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
+        builder.WebHost.UseKestrel(k =>
         {
-            builder.WebHost.UseKestrel(k => k.Configure(builder.Configuration.GetSection("Kestrel")));
-        }
-        else
-        {
-            builder.WebHost.UseUrls(urls);
-        }
+            var loader = k.Configure(builder.Configuration.GetSection("Kestrel"));
+            for (var i = 0; i < webUrls.Count; i++)
+            {
+                loader.Endpoint($"Web{i}", e => web.Add(e.ListenOptions));
+            }
+        });
 
         if (string.Equals(builder.Configuration["Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
         {
@@ -83,27 +108,53 @@ public static class ObsScalingServer
         var app = builder.Build();
 
         // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
+        app.UseMiddleware<WebSecurity>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<UnaryCallGate>();
         app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.MapGet("/", (HttpContext context) => web.Serves(context)
+            ? Results.Content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ObsScaling</title></head><body><h1>ObsScaling</h1></body></html>", "text/html; charset=utf-8")
+            : Results.NotFound());
 
         // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
         _ = app.Services.GetRequiredService<IDatasetStore>();
         _ = app.Services.GetRequiredService<ILedgerStore>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            foreach (var address in BoundAddresses(app))
+            var webAddresses = web.Addresses();
+            foreach (var address in GrpcAddresses(app))
             {
                 Console.Out.WriteLine(ListeningBanner + address);
+            }
+
+            foreach (var address in webAddresses)
+            {
+                Console.Out.WriteLine(WebBanner + address);
             }
 
             Console.Out.Flush();
         });
         return app;
     }
+
+    /// <summary>The gRPC addresses Kestrel bound: all but the web endpoint's.</summary>
+    public static IReadOnlyList<string> GrpcAddresses(WebApplication app)
+    {
+        var web = WebAddresses(app);
+        return BoundAddresses(app).Where(a => !web.Any(w => Port(w) == Port(a))).ToArray();
+    }
+
+    /// <summary>The web endpoint's bound addresses.</summary>
+    public static IReadOnlyList<string> WebAddresses(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<WebEndpoint>().Addresses();
+    }
+
+    private static int Port(string url) => new Uri(url.Replace("://+", "://h", StringComparison.Ordinal).Replace("://*", "://h", StringComparison.Ordinal).Replace("[::]", "h", StringComparison.Ordinal)).Port;
 
     /// <summary>The addresses Kestrel actually bound (a port of 0 resolves to the ephemeral port).</summary>
     public static IReadOnlyList<string> BoundAddresses(WebApplication app)

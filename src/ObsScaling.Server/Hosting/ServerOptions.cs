@@ -17,6 +17,15 @@ public sealed class ServerOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>Default web URL (HTTP/1.1; the dashboard, REST and gRPC-Web), used when the gRPC URLs are the default too.</summary>
+    public const string DefaultWebUrl = "http://127.0.0.1:5081";
+
+    /// <summary>
+    /// The web endpoint's URLs, ';'-separated; "none" for no web endpoint. Unset: <see cref="DefaultWebUrl"/> when the
+    /// gRPC URLs are the default, none otherwise (see <see cref="WebEndpoint.Urls"/>). Off loopback it needs the API key.
+    /// </summary>
+    public string? WebUrls { get; set; }
+
     /// <summary>The SQLite file (created if missing).</summary>
     public string DatabasePath { get; set; } = "obsscaling.db";
 

@@ -36,6 +36,8 @@ internal sealed class ServerHandle : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    public object App => _app;
+
     public static async Task<ServerHandle> InMemoryAsync(params string[] extraArgs)
     {
         var dir = NewDirectory();
@@ -51,7 +53,7 @@ internal sealed class ServerHandle : IAsyncDisposable
         var dir = NewDirectory();
         var app = ObsScalingServer.Build([$"--ObsScaling:DatabasePath={Path.Combine(dir, "obs.db")}", "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. extraArgs]);
         await app.StartAsync();
-        var address = ObsScalingServer.BoundAddresses(app).Single();
+        var address = ObsScalingServer.GrpcAddresses(app).Single();
         var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
         return new ServerHandle(app, dir, channel, address);
     }
