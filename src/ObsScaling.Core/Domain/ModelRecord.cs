@@ -33,6 +33,16 @@ public sealed record ModelRecord
 
     public ImmutableDictionary<string, double> Scores { get; init; }
 
+    /// <summary>Standard errors of scores, keyed like <see cref="Scores"/>; a missing key means "not known".</summary>
+    public ImmutableDictionary<string, double> StandardErrors { get; init; } = ImmutableDictionary<string, double>.Empty;
+
+    /// <summary>Samples a score was computed from, keyed like <see cref="Scores"/>.</summary>
+    public ImmutableDictionary<string, long> SampleCounts { get; init; } = ImmutableDictionary<string, long>.Empty;
+
+    public DateOnly? ReleaseDate { get; init; }
+
+    public string? Organization { get; init; }
+
     /// <summary>The score, or NaN when the model was not evaluated on that metric.</summary>
     public double Score(string metric) => Scores.TryGetValue(metric, out var v) ? v : double.NaN;
 

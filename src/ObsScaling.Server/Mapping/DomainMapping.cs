@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -32,7 +33,13 @@ internal static class DomainMapping
         m.HasParametersB ? m.ParametersB : null,
         m.HasTokensT ? m.TokensT : null,
         m.HasFlopsE21 ? m.FlopsE21 : null,
-        m.Scores);
+        m.Scores)
+    {
+        StandardErrors = m.StandardErrors.ToImmutableDictionary(StringComparer.Ordinal),
+        SampleCounts = m.SampleCounts.ToImmutableDictionary(StringComparer.Ordinal),
+        ReleaseDate = m.HasReleaseDate && DateOnly.TryParseExact(m.ReleaseDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null,
+        Organization = m.HasOrganization && m.Organization.Length > 0 ? m.Organization : null,
+    };
 
     public static V1.Model ToProto(this ModelRecord m)
     {
@@ -55,6 +62,26 @@ internal static class DomainMapping
         foreach (var (k, v) in m.Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             p.Scores[k] = v;
+        }
+
+        foreach (var (k, v) in m.StandardErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            p.StandardErrors[k] = v;
+        }
+
+        foreach (var (k, v) in m.SampleCounts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            p.SampleCounts[k] = v;
+        }
+
+        if (m.ReleaseDate is { } date)
+        {
+            p.ReleaseDate = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        if (m.Organization is { } org)
+        {
+            p.Organization = org;
         }
 
         return p;
