@@ -79,6 +79,34 @@ public sealed class ModelSet
                     v.Add(field, value, $"outside the metric's declared range [{ObsValidationException.Format(info.Min)}, {ObsValidationException.Format(info.Max)}]");
                 }
             }
+
+            // An uncertainty without its score could never be used, and a negative or non-finite one would poison a
+            // weighted fit silently, so both are refused where the model is read.
+            foreach (var (metric, se) in m.StandardErrors)
+            {
+                var field = $"{at}.standard_errors[{metric}]";
+                if (!m.Scores.ContainsKey(metric))
+                {
+                    v.Add(field, se, "a standard error needs the model's score on that metric");
+                }
+                else if (!double.IsFinite(se) || se < 0)
+                {
+                    v.Add(field, se, "a standard error must be a finite number ≥ 0");
+                }
+            }
+
+            foreach (var (metric, n) in m.SampleCounts)
+            {
+                var field = $"{at}.sample_counts[{metric}]";
+                if (!m.Scores.ContainsKey(metric))
+                {
+                    v.Add(field, n.ToString(System.Globalization.CultureInfo.InvariantCulture), "a sample count needs the model's score on that metric");
+                }
+                else if (n < 1)
+                {
+                    v.Add(field, n.ToString(System.Globalization.CultureInfo.InvariantCulture), "a sample count must be at least 1");
+                }
+            }
         }
 
         v.ThrowIfAny();

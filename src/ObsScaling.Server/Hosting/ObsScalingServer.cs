@@ -23,15 +23,18 @@ public static class ObsScalingServer
 
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The gRPC URLs become named endpoints below; left among the host's arguments too, Kestrel would warn that it
+        // overrides them (it reads them from the configuration as it starts), so they are taken out and read here.
+        var (hostArgs, urlsArg) = WithoutUrls(args);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<ConnectionLimits>(builder.Configuration.GetSection(ServerOptions.Section));
         var limits = builder.Configuration.GetSection(ServerOptions.Section).Get<ConnectionLimits>() ?? new ConnectionLimits();
         var options = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-        var urls = (builder.Configuration["urls"] ?? ServerOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var urls = (urlsArg ?? builder.Configuration["urls"] ?? ServerOptions.DefaultUrl).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         RequireKeyOffLoopback(urls, options);
         RequireKeyOffLoopback(builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"] ?? ""), options);
-        var webUrls = WebEndpoint.Urls(builder.Configuration);
+        var webUrls = WebEndpoint.Urls(builder.Configuration, urlsArg);
         RequireKeyOffLoopback(webUrls, options);
         var web = new WebEndpoint();
         builder.Services.AddSingleton(web);
@@ -161,6 +164,32 @@ public static class ObsScalingServer
     {
         ArgumentNullException.ThrowIfNull(app);
         return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+    }
+
+    /// <summary>The arguments without a <c>--urls</c> (or <c>/urls</c>) setting, and that setting's value.</summary>
+    internal static (string[] HostArgs, string? Urls) WithoutUrls(string[] args)
+    {
+        var rest = new List<string>(args.Length);
+        string? urls = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var a = args[i];
+            var name = a.StartsWith("--", StringComparison.Ordinal) ? a[2..] : a.StartsWith('/') ? a[1..] : null;
+            if (name is not null && name.StartsWith("urls=", StringComparison.OrdinalIgnoreCase))
+            {
+                urls = name["urls=".Length..];
+            }
+            else if (name is not null && name.Equals("urls", StringComparison.OrdinalIgnoreCase) && i + 1 < args.Length)
+            {
+                urls = args[++i];
+            }
+            else
+            {
+                rest.Add(a);
+            }
+        }
+
+        return ([.. rest], urls);
     }
 
     private static void RequireKeyOffLoopback(IEnumerable<string> urls, ServerOptions options)

@@ -16,15 +16,16 @@ internal sealed class WebEndpoint
     /// <summary>
     /// The web URLs to bind: the configured ones; none when set to empty or "none"; the default only when the gRPC
     /// URLs are the default too, so a caller that chose its own gRPC port (tests, the module's embedded server on port 0)
-    /// is not handed a fixed web port it never asked for.
+    /// is not handed a fixed web port it never asked for. <paramref name="grpcUrls"/>: the gRPC URLs taken from the
+    /// command line (they are kept out of the configuration, see <see cref="ObsScalingServer.WithoutUrls"/>).
     /// </summary>
-    public static IReadOnlyList<string> Urls(IConfiguration configuration)
+    public static IReadOnlyList<string> Urls(IConfiguration configuration, string? grpcUrls = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var configured = configuration[$"{ServerOptions.Section}:{nameof(ServerOptions.WebUrls)}"];
         if (configured is null)
         {
-            return configuration["urls"] is null && !configuration.GetSection("Kestrel:Endpoints").Exists() ? [ServerOptions.DefaultWebUrl] : [];
+            return (grpcUrls ?? configuration["urls"]) is null && !configuration.GetSection("Kestrel:Endpoints").Exists() ? [ServerOptions.DefaultWebUrl] : [];
         }
 
         return string.Equals(configured.Trim(), "none", StringComparison.OrdinalIgnoreCase)

@@ -37,9 +37,15 @@ internal static class DomainMapping
     {
         StandardErrors = m.StandardErrors.ToImmutableDictionary(StringComparer.Ordinal),
         SampleCounts = m.SampleCounts.ToImmutableDictionary(StringComparer.Ordinal),
-        ReleaseDate = m.HasReleaseDate && DateOnly.TryParseExact(m.ReleaseDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null,
+        ReleaseDate = m.HasReleaseDate && TryReleaseDate(m.ReleaseDate, out var d) ? d : null,
         Organization = m.HasOrganization && m.Organization.Length > 0 ? m.Organization : null,
     };
+
+    /// <summary>The contract's release date: a calendar date written YYYY-MM-DD (the one form importers write too).</summary>
+    public static bool TryReleaseDate(string text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, ReleaseDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
+
+    public const string ReleaseDateFormat = "yyyy-MM-dd";
 
     public static V1.Model ToProto(this ModelRecord m)
     {
@@ -76,7 +82,7 @@ internal static class DomainMapping
 
         if (m.ReleaseDate is { } date)
         {
-            p.ReleaseDate = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            p.ReleaseDate = date.ToString(ReleaseDateFormat, CultureInfo.InvariantCulture);
         }
 
         if (m.Organization is { } org)

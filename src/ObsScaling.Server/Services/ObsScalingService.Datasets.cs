@@ -61,6 +61,11 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
                         violations.Add(new FieldViolation(at + ".name", item.Model.Name, $"sent twice in this import (first as models[{names[item.Model.Name]}])"));
                     }
 
+                    if (item.Model.HasReleaseDate && !DomainMapping.TryReleaseDate(item.Model.ReleaseDate, out _))
+                    {
+                        violations.Add(new FieldViolation(at + ".release_date", item.Model.ReleaseDate, "a release date is a calendar date written YYYY-MM-DD"));
+                    }
+
                     models.Add(item.Model.ToDomain());
                     break;
                 case V1.ImportModelsRequest.ItemOneofCase.Model:
