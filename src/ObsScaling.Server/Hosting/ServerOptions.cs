@@ -9,7 +9,7 @@ public sealed class ServerOptions
     public const string DefaultUrl = "http://127.0.0.1:5080";
 
     /// <summary>Which database holds the data: "sqlite" (the default, one file) or "postgres" (shared by replicas).</summary>
-    public string Storage { get; set; } = "sqlite";
+    public string Storage { get; set; } = StorageChoice.Sqlite;
 
     /// <summary>
     /// The Npgsql connection string when Storage is "postgres". Leave the password out and set PGPASSWORD (or a

@@ -16,8 +16,9 @@ internal sealed class WebEndpoint
     /// <summary>
     /// The web URLs to bind: the configured ones; none when set to empty or "none"; the default only when the gRPC
     /// URLs are the default too, so a caller that chose its own gRPC port (tests, the module's embedded server on port 0)
-    /// is not handed a fixed web port it never asked for. <paramref name="grpcUrls"/>: the gRPC URLs taken from the
-    /// command line (they are kept out of the configuration, see <see cref="ObsScalingServer.WithoutUrls"/>).
+    /// is not handed a fixed web port it never asked for. <paramref name="grpcUrls"/>: the gRPC URLs as the server resolved
+    /// them (it lifts them out of the command line, see <see cref="ObsScalingServer.WithoutUrls"/>); else the
+    /// configuration's.
     /// </summary>
     public static IReadOnlyList<string> Urls(IConfiguration configuration, string? grpcUrls = null)
     {
