@@ -41,6 +41,12 @@ internal static class FitMapping
             fit.Space = ToProto(space, imp);
         }
 
+        var inputs = fit.Space?.Metrics ?? (spec.Predictors?.Kind == V1.PredictorKind.Metrics ? spec.Predictors.Metrics : null);
+        if (inputs is not null)
+        {
+            fit.InputMetrics.AddRange(dataset.Metrics.Where(m => inputs.Contains(m.Name)));
+        }
+
         if (r.Coverage is { } coverage)
         {
             fit.Coverage = coverage;

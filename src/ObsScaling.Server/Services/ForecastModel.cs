@@ -22,6 +22,7 @@ internal sealed class ForecastModel
     private readonly double[] _x;
     private readonly Core.Uncertainty.IntervalModel? _intervals;
     private readonly double[] _scratch;
+    private readonly Dictionary<string, MetricInfo> _declared;
 
     private ForecastModel(V1.Fit fit)
     {
@@ -37,6 +38,7 @@ internal sealed class ForecastModel
             (_space, _imputation) = FitMapping.ToDomain(fit.Space);
         }
 
+        _declared = fit.InputMetrics.ToDictionary(m => m.Name, m => m.ToDomain(), StringComparer.Ordinal);
         _x = new double[_law.Weights.Count];
         DatasetEtag = fit.DatasetEtag;
     }
@@ -99,7 +101,7 @@ internal sealed class ForecastModel
                 for (var j = 0; j < _metricPredictors.Length; j++)
                 {
                     _x[j] = input.Scores.Values.TryGetValue(_metricPredictors[j], out var v) && double.IsFinite(v)
-                        ? v
+                        ? InDeclaredRange(_metricPredictors[j], v, at)
                         : throw new ObsValidationException($"{at}.scores[{_metricPredictors[j]}]", v.ToString("R", CultureInfo.InvariantCulture), "required finite score");
                 }
 
@@ -113,9 +115,9 @@ internal sealed class ForecastModel
         switch (input.ByCase)
         {
             case V1.ForecastInput.ByOneofCase.Coordinates:
-                if (input.Coordinates.Values.Count < k)
+                if (input.Coordinates.Values.Count != k)
                 {
-                    throw new ObsValidationException(at + ".coordinates", input.Coordinates.Values.Count.ToString(CultureInfo.InvariantCulture), $"needs {k} PC coordinates");
+                    throw new ObsValidationException(at + ".coordinates", input.Coordinates.Values.Count.ToString(CultureInfo.InvariantCulture), $"this law has {k} PC coordinates; give exactly {k}");
                 }
 
                 for (var j = 0; j < k; j++)
@@ -138,7 +140,7 @@ internal sealed class ForecastModel
                             throw new ObsValidationException($"{at}.scores[{metrics[j]}]", v.ToString("R", CultureInfo.InvariantCulture), "must be finite (leave it out when not evaluated)");
                         }
 
-                        row[0, j] = v;
+                        row[0, j] = InDeclaredRange(metrics[j], v, at);
                         observed++;
                     }
                     else
@@ -170,6 +172,15 @@ internal sealed class ForecastModel
                 throw new ObsValidationException(at.ToString(), input.ByCase.ToString(), "a PC law forecasts from scores or coordinates");
         }
     }
+
+    /// <summary>
+    /// A score outside its metric's declared range (a percentage given for a 0–1 metric, say) would be projected and
+    /// imputed as if it were real and produce a confident, wrong forecast; it is refused instead.
+    /// </summary>
+    private double InDeclaredRange(string metric, double v, FieldPath at) =>
+        !_declared.TryGetValue(metric, out var info) || info.Contains(v)
+            ? v
+            : throw new ObsValidationException($"{at}.scores[{metric}]", v.ToString("R", CultureInfo.InvariantCulture), $"outside the metric's declared range [{info.Min.ToString("R", CultureInfo.InvariantCulture)}, {info.Max.ToString("R", CultureInfo.InvariantCulture)}]");
 
     /// <summary>"inputs[i]" built on demand.</summary>
     private readonly struct FieldPath(long sequence)

@@ -107,9 +107,9 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
 
     public override Task<V1.ListDatasetsResponse> ListDatasets(V1.ListDatasetsRequest request, ServerCallContext context)
     {
-        var (offset, limit) = PageToken.Parse("datasets", request.PageSize, request.PageToken);
-        var (page, total) = store.ListDatasets(offset, limit);
-        var response = new V1.ListDatasetsResponse { TotalSize = total, NextPageToken = PageToken.Next("datasets", offset, page.Count, total) };
+        var pageRequest = PageToken.Parse("datasets", request.PageSize, request.PageToken);
+        var (page, total) = PageToken.Read(pageRequest, store.ListDatasets, d => d.Name);
+        var response = new V1.ListDatasetsResponse { TotalSize = total, NextPageToken = PageToken.Next(pageRequest, page, total, d => d.Name) };
         response.Datasets.AddRange(page);
         return Task.FromResult(response);
     }
@@ -126,9 +126,11 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
     public override Task<V1.ListModelsResponse> ListModels(V1.ListModelsRequest request, ServerCallContext context)
     {
         var id = DatasetId("parent", request.Parent, context);
-        var (offset, limit) = PageToken.Parse("models/" + id, request.PageSize, request.PageToken);
-        var (page, total) = store.ListModels(id, offset, limit);
-        var response = new V1.ListModelsResponse { TotalSize = total, NextPageToken = PageToken.Next("models/" + id, offset, page.Count, total) };
+        // Models are replaced wholesale by a REPLACE import, so a token is tied to the dataset's revision as well.
+        var revision = (store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id))).Revision;
+        var pageRequest = PageToken.Parse("models/" + id, request.PageSize, request.PageToken, revision);
+        var (page, total) = PageToken.Read(pageRequest, (offset, limit) => store.ListModels(id, offset, limit), m => m.Name);
+        var response = new V1.ListModelsResponse { TotalSize = total, NextPageToken = PageToken.Next(pageRequest, page, total, m => m.Name) };
         response.Models.AddRange(page);
         return Task.FromResult(response);
     }

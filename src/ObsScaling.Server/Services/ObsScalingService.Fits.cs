@@ -90,9 +90,9 @@ internal sealed partial class ObsScalingService
     public override Task<V1.ListFitsResponse> ListFits(V1.ListFitsRequest request, ServerCallContext context)
     {
         var id = DatasetId("parent", request.Parent, context);
-        var (offset, limit) = PageToken.Parse("fits/" + id, request.PageSize, request.PageToken);
-        var (page, total) = store.ListFits(id, offset, limit);
-        var response = new V1.ListFitsResponse { TotalSize = total, NextPageToken = PageToken.Next("fits/" + id, offset, page.Count, total) };
+        var pageRequest = PageToken.Parse("fits/" + id, request.PageSize, request.PageToken);
+        var (page, total) = PageToken.Read(pageRequest, (offset, limit) => store.ListFits(id, offset, limit), f => f.Name);
+        var response = new V1.ListFitsResponse { TotalSize = total, NextPageToken = PageToken.Next(pageRequest, page, total, f => f.Name) };
         response.Fits.AddRange(page);
         return Task.FromResult(response);
     }
@@ -137,9 +137,9 @@ internal sealed partial class ObsScalingService
         var (dataset, fit) = ResourceName.ParseFit("parent", request.Parent);
         context.UserState["dataset"] = dataset;
         var collection = "forecasts/" + request.Parent;
-        var (offset, limit) = PageToken.Parse(collection, request.PageSize, request.PageToken);
-        var (page, total) = store.ListForecasts(dataset, fit, offset, limit);
-        var response = new V1.ListForecastsResponse { TotalSize = total, NextPageToken = PageToken.Next(collection, offset, page.Count, total) };
+        var pageRequest = PageToken.Parse(collection, request.PageSize, request.PageToken);
+        var (page, total) = PageToken.Read(pageRequest, (offset, limit) => store.ListForecasts(dataset, fit, offset, limit), f => f.Name);
+        var response = new V1.ListForecastsResponse { TotalSize = total, NextPageToken = PageToken.Next(pageRequest, page, total, f => f.Name) };
         response.Forecasts.AddRange(page);
         return Task.FromResult(response);
     }

@@ -193,13 +193,13 @@ internal sealed partial class ObsScalingService
         // (entries are only appended, and an entry that is scored between pages moves between states without
         // making a later page skip anything). The summary needs the scores only, not the entries.
         var collection = $"entries-after/{ledger}/{request.State}";
-        var (after, limit) = PageToken.Parse(collection, request.PageSize, request.PageToken);
-        var (page, lastSeq, more) = Ledger(context).Page(ledger, request.State, after, limit);
+        var pageRequest = PageToken.Parse(collection, request.PageSize, request.PageToken);
+        var (page, lastSeq, more) = Ledger(context).Page(ledger, request.State, pageRequest.Offset, pageRequest.Limit);
         var (count, scores) = Ledger(context).Tally(ledger, request.State);
         var response = new V1.ListPreregistrationsResponse
         {
             TotalSize = count,
-            NextPageToken = more ? PageToken.Next(collection, (int)lastSeq, 0, (int)lastSeq + 1) : "",
+            NextPageToken = more ? PageToken.After(pageRequest, lastSeq) : "",
             Summary = Summary(count, scores),
         };
         response.Entries.AddRange(page);

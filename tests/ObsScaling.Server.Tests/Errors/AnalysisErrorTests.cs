@@ -249,6 +249,43 @@ public class AnalysisErrorTests(SharedServer shared) : IClassFixture<SharedServe
     }
 
     [Fact]
+    public async Task Forecast_refuses_more_coordinates_than_the_law_has_and_scores_outside_the_declared_range()
+    {
+        var dataset = await ZooAsync("forecast-shape");
+        var fit = (await FitAsync(dataset, Rpc.DownstreamSpec(), "pc")).Single(e => e.EventCase == V1.FitEvent.EventOneofCase.Fit).Fit;
+        var k = fit.Law.Weights.Count;
+        Assert.Contains(fit.InputMetrics, m => m.Name == "bench-1");
+        var setup = new V1.ForecastRequest { Setup = new V1.ForecastSetup { Fit = fit.Name } };
+
+        var extra = new V1.Coordinates();
+        extra.Values.AddRange(Enumerable.Repeat(0.1, k + 1));
+        var description = await Rpc.InvalidAsync(() => Rpc.ForecastAsync(_client, setup, new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "wide", Coordinates = extra } }), "inputs[0].coordinates", (k + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains($"exactly {k}", description, StringComparison.Ordinal);
+
+        // A percentage given for a 0–1 metric is refused naming the metric and the range, for PC laws (projected)
+        // and benchmark laws (used directly).
+        var percent = new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "pct", Scores = new V1.MetricScores { Values = { ["bench-1"] = 52.08 } } } };
+        description = await Rpc.InvalidAsync(() => Rpc.ForecastAsync(_client, setup, percent), "inputs[0].scores[bench-1]", "52.08");
+        Assert.Contains("declared range [0, 1]", description, StringComparison.Ordinal);
+        var negative = new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "neg", Scores = new V1.MetricScores { Values = { ["bench-1"] = -0.01 } } } };
+        await Rpc.InvalidAsync(() => Rpc.ForecastAsync(_client, setup, negative), "inputs[0].scores[bench-1]", "-0.01");
+
+        var spec = Rpc.DownstreamSpec();
+        spec.Predictors = new V1.Predictors { Kind = V1.PredictorKind.Metrics, Metrics = { "bench-1" } };
+        var byMetric = (await FitAsync(dataset, spec, "bench")).Single(e => e.EventCase == V1.FitEvent.EventOneofCase.Fit).Fit;
+        Assert.Equal("bench-1", Assert.Single(byMetric.InputMetrics).Name);
+        var metricSetup = new V1.ForecastRequest { Setup = new V1.ForecastSetup { Fit = byMetric.Name } };
+        await Rpc.InvalidAsync(() => Rpc.ForecastAsync(_client, metricSetup, percent), "inputs[0].scores[bench-1]", "52.08");
+
+        // The edges of the range are inside it, and exactly k coordinates forecast.
+        var edge = new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "edge", Scores = new V1.MetricScores { Values = { ["bench-1"] = 1.0 } } } };
+        Assert.Single(await Rpc.ForecastAsync(_client, metricSetup, edge));
+        var exact = new V1.Coordinates();
+        exact.Values.AddRange(Enumerable.Repeat(0.1, k));
+        Assert.Single(await Rpc.ForecastAsync(_client, setup, new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "k", Coordinates = exact } }));
+    }
+
+    [Fact]
     public async Task Forecast_with_a_compute_law_needs_positive_flops()
     {
         var dataset = await ZooAsync("flops-law");

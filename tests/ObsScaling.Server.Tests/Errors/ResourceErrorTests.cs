@@ -128,6 +128,52 @@ public class ResourceErrorTests
     }
 
     [Fact]
+    public async Task A_page_token_from_before_a_change_that_would_skip_rows_is_aborted_not_followed()
+    {
+        await using var server = await ServerHandle.InMemoryAsync();
+        var client = server.Client;
+        var zoo = Rpc.SmallZoo();
+        await Uploads.ImportAsync(client, "paged", zoo);
+
+        // A REPLACE import between pages: the old token would page on through the new models at the old offset.
+        var models = await client.ListModelsAsync(new V1.ListModelsRequest { Parent = "paged", PageSize = 5 });
+        await Uploads.ImportAsync(client, "paged", Rpc.SmallZoo(seed: 5), V1.ImportMode.Replace);
+        var aborted = await Rpc.FailsAsync(StatusCode.Aborted, () => client.ListModelsAsync(new V1.ListModelsRequest { Parent = "paged", PageSize = 5, PageToken = models.NextPageToken }).ResponseAsync);
+        Assert.Contains("list again from the start", aborted.Message, StringComparison.Ordinal);
+
+        // A dataset deleted before the position: the next page would skip a dataset that was never shown.
+        foreach (var name in new[] { "a-first", "b-second", "c-third" })
+        {
+            await Uploads.ImportAsync(client, name, zoo);
+        }
+
+        var first = await client.ListDatasetsAsync(new V1.ListDatasetsRequest { PageSize = 2 });
+        await client.DeleteDatasetAsync(new V1.DeleteDatasetRequest { Name = first.Datasets[0].Name });
+        await Rpc.FailsAsync(StatusCode.Aborted, () => client.ListDatasetsAsync(new V1.ListDatasetsRequest { PageSize = 2, PageToken = first.NextPageToken }).ResponseAsync);
+
+        // Rows added after the position do not disturb a listing: every dataset is seen once.
+        var seen = new List<string>();
+        var page = await client.ListDatasetsAsync(new V1.ListDatasetsRequest { PageSize = 2 });
+        seen.AddRange(page.Datasets.Select(d => d.Name));
+        await Uploads.ImportAsync(client, "z-late", zoo);
+        while (page.NextPageToken.Length > 0)
+        {
+            page = await client.ListDatasetsAsync(new V1.ListDatasetsRequest { PageSize = 2, PageToken = page.NextPageToken });
+            seen.AddRange(page.Datasets.Select(d => d.Name));
+        }
+
+        Assert.Equal(["datasets/b-second", "datasets/c-third", "datasets/paged", "datasets/z-late"], seen);
+
+        // One flipped character anywhere in a token makes it a token of no collection.
+        var token = (await client.ListModelsAsync(new V1.ListModelsRequest { Parent = "paged", PageSize = 5 })).NextPageToken;
+        for (var i = 0; i < token.Length; i += 7)
+        {
+            var edited = token[..i] + (token[i] == 'A' ? 'B' : 'A') + token[(i + 1)..];
+            await Rpc.InvalidAsync(() => client.ListModelsAsync(new V1.ListModelsRequest { Parent = "paged", PageToken = edited }).ResponseAsync, "page_token", edited);
+        }
+    }
+
+    [Fact]
     public async Task Deleting_a_dataset_with_fits_needs_force_and_a_stale_etag_is_aborted()
     {
         await using var server = await ServerHandle.InMemoryAsync();
