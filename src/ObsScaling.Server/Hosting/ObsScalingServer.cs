@@ -103,6 +103,7 @@ public static class ObsScalingServer
         builder.Services.AddSingleton<FitWatchHub>();
         builder.Services.AddSingleton<DecompositionCache>();
         builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
+        builder.Services.AddSingleton(sp => new AnswerBudget(sp.GetRequiredService<IOptions<ServerOptions>>().Value.MaxAnswerBytesInFlight));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         builder.Services.AddHostedService<ParentProcessWatch>();
         builder.Services.AddHostedService<LoopbackGuard>();

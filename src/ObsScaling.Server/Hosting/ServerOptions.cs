@@ -44,6 +44,12 @@ public sealed class ServerOptions
     /// </summary>
     public long MaxImportBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// Estimated bytes of large answers (ListModels pages of 1 MiB or more) held at once over all clients, from being
+    /// read until the client has taken them; more such calls wait their turn (see <see cref="Services.AnswerBudget"/>).
+    /// </summary>
+    public long MaxAnswerBytesInFlight { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>Estimated bytes of computed decompositions kept for repeated Decompose calls (least recently used out first).</summary>
     public long DecompositionCacheBytes { get; set; } = 128L * 1024 * 1024;
 

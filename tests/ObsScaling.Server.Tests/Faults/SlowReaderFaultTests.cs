@@ -17,18 +17,19 @@ namespace ObsScaling.Server.Tests.Faults;
 [Collection(TimingSensitive.Name)]
 public class SlowReaderFaultTests(ITestOutputHelper output)
 {
-    private const long HeapLimitBytes = 384L * 1024 * 1024;
+    private const long HeapLimitBytes = 512L * 1024 * 1024;
 
-    // Skipped while its latency half is unstable (issue 15 item 5 stays open): under the heap limit the server
-    // survived every run (so the answers are not held), but another client's slowest call varied from 2.0 s to 29 s
-    // between runs on this 2-core machine as the GC worked near the limit.
-    [Fact(Skip = "issue 15 item 5: the memory bound holds (the server survives a 384 MiB heap limit) but another client's latency under it varied 2-29 s between runs")]
+    // Each connection's 4 call slots once held a ~37 MB page each with nothing bounding them over connections: under
+    // the heap limit the GC thrashed, the held calls never got their headers out, and another client's slowest call
+    // varied from 2 s to 29 s between runs (or the server ran out of memory). The answer budget
+    // (ObsScaling:MaxAnswerBytesInFlight) bounds them over all connections.
+    [Fact]
     public async Task Unread_answers_cost_bounded_memory_and_do_not_stall_other_clients()
     {
         var dir = Directory.CreateTempSubdirectory("obs-slow-").FullName;
         try
         {
-            // The server runs under a GC heap limit far below what holding the unread answers would take (1,849 MB):
+            // The server runs under a GC heap limit far below what holding the unread answers would take (3,698 MB):
             // without one its working set also counts garbage the GC has not yet needed to collect (+784 MB with the
             // workstation GC, +1,506 MB with the server GC on a quiet machine), which says nothing of what is held.
             // Under the limit, answers that were held would end the process with OutOfMemory.
@@ -43,7 +44,7 @@ public class SlowReaderFaultTests(ITestOutputHelper output)
 
             server.Process.Refresh();
             var before = server.Process.WorkingSet64;
-            var connections = FaultScale.Cases(4, 10);
+            var connections = FaultScale.Cases(8, 16);
             const int callsPerConnection = 100;
             var request = RawHttp2.Frame(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 1000 }.ToByteArray());
             var clients = new List<HttpClient>();
@@ -72,10 +73,20 @@ public class SlowReaderFaultTests(ITestOutputHelper output)
             while (watch.Elapsed < TimeSpan.FromSeconds(FaultScale.Long ? 30 : 8))
             {
                 var call = Stopwatch.StartNew();
-                var small = await server.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 5 }, deadline: DateTime.UtcNow.AddSeconds(60));
+                V1.ListModelsResponse small;
+                try
+                {
+                    small = await server.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/wide", PageSize = 5 }, deadline: DateTime.UtcNow.AddSeconds(60));
+                }
+                catch (global::Grpc.Core.RpcException)
+                {
+                    output.WriteLine($"server exited: {server.Process.HasExited}; its log:\n" + string.Join('\n', server.Log.TakeLast(40)));
+                    throw;
+                }
+
                 Assert.Equal(5, small.Models.Count);
                 slowest = call.Elapsed > slowest ? call.Elapsed : slowest;
-                output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: another client's call {call.ElapsedMilliseconds} ms, server working set {server.Process.WorkingSet64 / 1e6:F0} MB");
+                output.WriteLine($"{watch.Elapsed.TotalSeconds:F1} s: another client's call {call.ElapsedMilliseconds} ms, server working set {server.Process.WorkingSet64 / 1e6:F0} MB, server CPU {server.Process.TotalProcessorTime.TotalMilliseconds:F0} ms");
                 server.Process.Refresh();
                 peak = Math.Max(peak, server.Process.WorkingSet64);
                 await Task.Delay(200);
@@ -94,8 +105,9 @@ public class SlowReaderFaultTests(ITestOutputHelper output)
             await Task.WhenAll(calls);
             Assert.False(server.Process.HasExited, $"the server exited ({(server.Process.HasExited ? server.Process.ExitCode : 0)}) under a {HeapLimitBytes >> 20} MiB heap limit: it held the unread answers");
 
-            // 4 running calls per connection hold at most 4 answers each (plus what serializing them costs).
-            Assert.True(growthMb < connections * 4 * 3 * answerBytes / 1e6 + 150, $"grew {growthMb:F0} MB");
+            // The working set is not asserted on: under the heap limit it settles near the limit whatever is held
+            // (+418–448 MB in six runs), as the GC collects only when it must. Surviving the limit is the bound: without
+            // the answer budget the same load ended the server with OutOfMemory or made the other client wait 27 s.
             Assert.True(slowest < TimeSpan.FromSeconds(5), $"another client waited {slowest.TotalMilliseconds:F0} ms");
             var after = await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/wide" });
             Assert.Equal(1000, after.ModelCount);
@@ -119,7 +131,6 @@ public class SlowReaderFaultTests(ITestOutputHelper output)
             await Task.Delay(Timeout.Infinite, stop);
         }
         catch (Exception ex) when (ex is OperationCanceledException or HttpRequestException or ObjectDisposedException)
-        {
-        }
+        {        }
     }
 }

@@ -24,6 +24,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public V1.ObsScaling.ObsScalingClient Client { get; }
 
+    /// <summary>What the server wrote to stdout and stderr so far, in order.</summary>
+    public IReadOnlyCollection<string> Log { get; private init; } = [];
+
     /// <summary>The URL the server printed once listening.</summary>
     public string Address { get; private init; } = "";
 
@@ -82,7 +85,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine($"[{DateTime.Now:HH:mm:ss.fff}] server {process.Id} listening on {address} after {started.ElapsedMilliseconds} ms");
-            return new ServerProcess(process, address) { Address = address };
+            return new ServerProcess(process, address) { Address = address, Log = log };
         }
         catch
         {
