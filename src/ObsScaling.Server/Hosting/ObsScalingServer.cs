@@ -27,6 +27,7 @@ public static class ObsScalingServer
         // overrides them (it reads them from the configuration as it starts), so they are taken out and read here.
         var (hostArgs, urlsArg) = WithoutUrls(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = hostArgs, ContentRootPath = AppContext.BaseDirectory });
+        ConfigurationKeys.RequireKnown(builder.Configuration);
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<ConnectionLimits>(builder.Configuration.GetSection(ServerOptions.Section));
         var limits = builder.Configuration.GetSection(ServerOptions.Section).Get<ConnectionLimits>() ?? new ConnectionLimits();
