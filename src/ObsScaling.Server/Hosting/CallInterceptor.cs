@@ -25,6 +25,10 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         {
             throw Fail(ex, context, start);
         }
+        finally
+        {
+            RecordOverrun(context);
+        }
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
@@ -41,6 +45,10 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         {
             throw Fail(ex, context, start);
         }
+        finally
+        {
+            RecordOverrun(context);
+        }
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
@@ -55,6 +63,10 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         catch (Exception ex)
         {
             throw Fail(ex, context, start);
+        }
+        finally
+        {
+            RecordOverrun(context);
         }
     }
 
@@ -71,17 +83,28 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         {
             throw Fail(ex, context, start);
         }
+        finally
+        {
+            RecordOverrun(context);
+        }
+    }
+
+    /// <summary>
+    /// A handler that ends after its deadline however it ends (DEADLINE_EXCEEDED, a cancellation from a progress write
+    /// after the call ended, or a handler that returns quietly) kept working that long after the client was told.
+    /// </summary>
+    private void RecordOverrun(ServerCallContext context)
+    {
+        var now = DateTime.UtcNow;
+        if (context.Deadline != DateTime.MaxValue && now > context.Deadline)
+        {
+            diagnostics.RecordDeadlineOverrun(context.Method, now - context.Deadline);
+        }
     }
 
     private RpcException Fail(Exception ex, ServerCallContext context, long start)
     {
         var rpc = StatusMapping.ToRpcException(ex, context, out var unexpected);
-        if (rpc.StatusCode == StatusCode.DeadlineExceeded)
-        {
-            // The client got DEADLINE_EXCEEDED when the deadline passed; this is when the work itself stopped.
-            diagnostics.RecordDeadlineOverrun(context.Method, DateTime.UtcNow - context.Deadline);
-        }
-
         if (unexpected)
         {
             diagnostics.RecordUnexpected();

@@ -78,7 +78,7 @@ public class DegenerateDataFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task A_refit_that_never_ends_stops_at_its_deadline_and_does_not_hold_up_other_datasets()
     {
-        await using var server = await ServerHandle.KestrelAsync("--ObsScaling:ComputeSlots=1", "--ObsScaling:RefitTimeout=00:00:01");
+        await using var server = await ServerHandle.KestrelAsync("--ObsScaling:ComputeSlots=1", "--ObsScaling:RefitTimeout=00:00:03");
         var hub = (FitWatchHub)server.Services.GetService(typeof(FitWatchHub))!;
         var complete = SyntheticZoo.Generate(new SyntheticZooOptions { Seed = 21, Families = 30, ModelsPerFamily = 8 }).Models;
         var gappy = SyntheticZoo.Generate(new SyntheticZooOptions { Seed = 21, Families = 30, ModelsPerFamily = 8, MissingFraction = 0.2 }).Models;
