@@ -16,7 +16,7 @@ public class ProtobufFuzzTests(FuzzServer fuzz, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Damaged_bytes_sent_to_every_method_get_client_errors_and_the_server_stays_healthy()
     {
-        fuzz.Tally.Clear();
+        fuzz.Clear();
         var perMethod = FaultScale.Cases(120, 2_000);
         var cases = new List<(string Method, byte[][] Messages)>();
         var random = new Random(FaultScale.Seed);
@@ -44,6 +44,7 @@ public class ProtobufFuzzTests(FuzzServer fuzz, ITestOutputHelper output) : ICla
         output.WriteLine($"{cases.Count} damaged requests over {fuzz.ValidRequests.Count} methods (seed {FaultScale.Seed})");
         output.WriteLine(fuzz.Report());
         Assert.True(faults.IsEmpty, $"{faults.Count} faults, e.g.:\n{string.Join('\n', faults.Take(5))}");
+        Assert.True(fuzz.Shed <= cases.Count / 20, $"the server shed {fuzz.Shed} of {cases.Count} streams");
         Assert.Equal(fuzz.ValidRequests.Keys.Order(StringComparer.Ordinal), RawCalls.Methods.Select(m => m.Name).Order(StringComparer.Ordinal));
         await fuzz.AssertHealthyAsync();
     }
@@ -51,7 +52,7 @@ public class ProtobufFuzzTests(FuzzServer fuzz, ITestOutputHelper output) : ICla
     [Fact]
     public async Task Well_formed_messages_with_random_field_values_get_client_errors_and_the_server_stays_healthy()
     {
-        fuzz.Tally.Clear();
+        fuzz.Clear();
         var count = 0;
         await Requests.SampleAsync(
             async c =>
