@@ -269,10 +269,10 @@ public static class HoldoutAnalysis
 
                     break;
                 case PredictorKind.LogFlops:
-                    x[0] = m.FlopsE21 is { } f ? Math.Log(f + PredictorSet.LogEpsilon) : double.NaN;
+                    x[0] = m.FlopsE21 is { } f ? PredictorSet.LogCompute(f) : double.NaN;
                     break;
                 case PredictorKind.LogParameters:
-                    x[0] = m.ParametersB is { } p ? Math.Log(p + PredictorSet.LogEpsilon) : double.NaN;
+                    x[0] = m.ParametersB is { } p ? PredictorSet.LogCompute(p) : double.NaN;
                     break;
                 case PredictorKind.Metrics:
                     for (var j = 0; j < d; j++)

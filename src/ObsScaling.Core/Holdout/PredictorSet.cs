@@ -22,6 +22,12 @@ public sealed record PredictorSet
 {
     public const double LogEpsilon = 1e-9;
 
+    /// <summary>
+    /// The compute baselines' predictor, ln(value + 1e-9), in one place: a fit and a later forecast from the stored
+    /// law must transform FLOPs and parameter counts identically.
+    /// </summary>
+    public static double LogCompute(double value) => Math.Log(value + LogEpsilon);
+
     private PredictorSet(PredictorKind kind, int components, IReadOnlyList<string> metrics)
     {
         Kind = kind;

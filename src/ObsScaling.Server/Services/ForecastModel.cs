@@ -2,6 +2,7 @@ using System.Globalization;
 using ObsScaling.Core.Capability;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Equivalence;
+using ObsScaling.Core.Holdout;
 using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Laws;
 using ObsScaling.Server.Mapping;
@@ -87,10 +88,10 @@ internal sealed class ForecastModel
                 FromCapability(input, at);
                 break;
             case V1.PredictorKind.LogFlops:
-                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.FlopsE21 ? input.FlopsE21 : double.NaN, at, ".flops_e21", "a ln-FLOPs law needs flops_e21") + 1e-9);
+                _x[0] = PredictorSet.LogCompute(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.FlopsE21 ? input.FlopsE21 : double.NaN, at, ".flops_e21", "a ln-FLOPs law needs flops_e21"));
                 break;
             case V1.PredictorKind.LogParameters:
-                _x[0] = Math.Log(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.ParametersB ? input.ParametersB : double.NaN, at, ".parameters_b", "a ln-params law needs parameters_b") + 1e-9);
+                _x[0] = PredictorSet.LogCompute(Positive(input.ByCase == V1.ForecastInput.ByOneofCase.ParametersB ? input.ParametersB : double.NaN, at, ".parameters_b", "a ln-params law needs parameters_b"));
                 break;
             case V1.PredictorKind.Metrics:
                 if (input.ByCase != V1.ForecastInput.ByOneofCase.Scores)
