@@ -20,6 +20,7 @@ internal static class StorageChoice
             services.AddSingleton(sp => new SqliteStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.DatabasePath));
             services.AddSingleton<IDatasetStore>(sp => sp.GetRequiredService<SqliteStore>());
             services.AddSingleton<ILedgerStore>(sp => new LedgerStore(sp.GetRequiredService<SqliteStore>()));
+            services.AddSingleton<IRefitFeed, LocalRefitFeed>();
             return;
         }
 
@@ -37,6 +38,7 @@ internal static class StorageChoice
             services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ConnectionString!));
             services.AddSingleton<IDatasetStore>(sp => new PostgresStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<ILedgerStore>(sp => new PostgresLedgerStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddSingleton<IRefitFeed>(sp => new PostgresRefitFeed(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<ILogger<PostgresRefitFeed>>()));
             return;
         }
 

@@ -135,6 +135,18 @@ internal static class PostgresSchema
         ALTER TABLE preregistration_requests ENABLE ALWAYS TRIGGER preregistration_requests_no_delete;
         ALTER TABLE preregistration_requests ENABLE ALWAYS TRIGGER preregistration_requests_no_truncate;
         """,
+        """
+        -- Refits published by any replica, for the others' watchers (PostgresRefitFeed): read after a NOTIFY, and
+        -- after a reconnection from the last id seen.
+        CREATE TABLE refit_events (
+            id bigserial PRIMARY KEY,
+            dataset_id text NOT NULL,
+            revision bigint NOT NULL,
+            origin uuid NOT NULL,
+            create_time timestamptz NOT NULL DEFAULT now(),
+            body bytea NOT NULL);
+        CREATE INDEX refit_events_by_time ON refit_events(create_time);
+        """,
     ];
 
     /// <summary>The newest version this build knows.</summary>
