@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grpc.Core;
 using ObsScaling.Core.Import;
 using ObsScaling.Server.Tests.Errors;
 using ObsScaling.Server.Tests.Stores;
@@ -108,6 +109,65 @@ public sealed class PostgresServerProcessTests(PostgresProvider provider, ITestO
         finally
         {
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_replica_killed_mid_import_leaves_no_partial_dataset_visible_on_the_other()
+    {
+        Skip.If(provider.Missing is not null, provider.Missing);
+        var dir = Directory.CreateTempSubdirectory("obs-pg-kill-").FullName;
+        try
+        {
+            await using var survivor = await StartPostgres(dir);
+            var big = Rpc.SmallZoo(seed: 41, families: 330, perFamily: 12);
+            var outcomes = new List<string>();
+            var random = new Random(41);
+            for (var round = 0; round < 4; round++)
+            {
+                var name = $"killed-{round}";
+                var victim = await StartPostgres(dir);
+                var import = Task.Run(() => Uploads.ImportAsync(victim.Client, name, big, V1.ImportMode.Create));
+                var killAt = Stopwatch.StartNew();
+                var delay = TimeSpan.FromMilliseconds(random.Next(20, 4000));
+                var seen = new HashSet<int>();
+                while (killAt.Elapsed < delay)
+                {
+                    seen.Add(await ModelCountAsync(survivor, name));
+                    await Task.Delay(5);
+                }
+
+                victim.Kill();
+                await victim.DisposeAsync();
+                var acknowledged = await import.ContinueWith(t => t.IsCompletedSuccessfully);
+                var after = await ModelCountAsync(survivor, name);
+                seen.Add(after);
+                Assert.True(seen.All(n => n == 0 || n == big.Count), $"round {round}: the other replica saw {string.Join(", ", seen)} models (only 0 or {big.Count} allowed)");
+                Assert.True(!acknowledged || after == big.Count, $"round {round}: an acknowledged import is missing");
+                outcomes.Add($"killed after {delay.TotalMilliseconds:F0} ms: {(after == 0 ? "nothing stored" : "stored whole")}{(acknowledged ? " (acknowledged)" : "")}");
+            }
+
+            output.WriteLine(string.Join("; ", outcomes));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The dataset's model count as the replica answers it, 0 when it does not exist.</summary>
+    private static async Task<int> ModelCountAsync(ServerProcess replica, string dataset)
+    {
+        try
+        {
+            var ds = await replica.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/" + dataset });
+            var listed = await replica.Client.ListModelsAsync(new V1.ListModelsRequest { Parent = ds.Name, PageSize = 1 });
+            Assert.Equal(ds.ModelCount, listed.TotalSize);
+            return ds.ModelCount;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return 0;
         }
     }
 
