@@ -62,7 +62,10 @@ internal sealed class PostgresDatabase : IDisposable
 
     public void Dispose() => DataSource.Dispose();
 
-    /// <summary>Runs <paramref name="work"/> in one transaction and commits it, retrying what the server rolled back.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction and commits it, retrying what the server rolled back
+    /// (<see cref="IsolationLevel.Unspecified"/>: no transaction, for <see cref="Query{T}"/>).
+    /// </summary>
     public T Transaction<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> work, IsolationLevel isolation = IsolationLevel.ReadCommitted)
     {
         for (var attempt = 1; ; attempt++)
@@ -71,6 +74,11 @@ internal sealed class PostgresDatabase : IDisposable
             try
             {
                 using var c = DataSource.OpenConnection();
+                if (isolation == IsolationLevel.Unspecified)
+                {
+                    return work(c, null!);
+                }
+
                 using var tx = c.BeginTransaction(isolation);
                 var result = work(c, tx);
                 committing = true;
@@ -103,11 +111,29 @@ internal sealed class PostgresDatabase : IDisposable
     /// <summary>A read in one transaction (a consistent snapshot when <paramref name="isolation"/> is REPEATABLE READ).</summary>
     public T Read<T>(Func<NpgsqlConnection, NpgsqlTransaction, T> work, IsolationLevel isolation = IsolationLevel.ReadCommitted) => Transaction(work, isolation);
 
+    /// <summary>
+    /// A read of one statement, outside an explicit transaction (it is its own snapshot; no BEGIN and COMMIT round
+    /// trips). A read changes nothing, so any transient failure is retried like one before COMMIT.
+    /// </summary>
+    public T Query<T>(Func<NpgsqlConnection, T> work) => Transaction((c, _) => work(c), IsolationLevel.Unspecified);
+
     /// <summary>Serializes writers of one key (a dataset, a ledger) across every replica until the transaction ends.</summary>
     public static void LockKey(NpgsqlConnection c, NpgsqlTransaction tx, int space, string key)
     {
         using var cmd = Command(c, tx, "SELECT pg_advisory_xact_lock(@space, hashtext(@key))", ("space", space), ("key", key));
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// <see cref="LockKey"/>, then <paramref name="sql"/>'s single value read under the lock, in one round trip
+    /// (the statements run in order: the read waits for the lock).
+    /// </summary>
+    public static object? LockThenScalar(NpgsqlConnection c, NpgsqlTransaction tx, int space, string key, string sql, params (string Name, object Value)[] args)
+    {
+        using var cmd = Command(c, tx, "SELECT pg_advisory_xact_lock(@space, hashtext(@key)); " + sql, [("space", space), ("key", key), .. args]);
+        using var r = cmd.ExecuteReader();
+        r.NextResult();
+        return r.Read() && !r.IsDBNull(0) ? r.GetValue(0) : null;
     }
 
     public static NpgsqlCommand Command(NpgsqlConnection c, NpgsqlTransaction? tx, string sql, params (string Name, object Value)[] args)

@@ -114,14 +114,14 @@ internal sealed class PostgresLedgerStore(PostgresDatabase database) : ILedgerSt
         };
     }, IsolationLevel.RepeatableRead);
 
-    public V1.Preregistration? Get(string ledger, string entry) => database.Read((c, tx) =>
-        ReadEntries(c, tx, Select + " WHERE p.ledger_id = @l AND p.id = @e", ("l", ledger), ("e", entry)).Select(e => e.Entry).FirstOrDefault());
+    public V1.Preregistration? Get(string ledger, string entry) => database.Query(c =>
+        ReadEntries(c, null, Select + " WHERE p.ledger_id = @l AND p.id = @e", ("l", ledger), ("e", entry)).Select(e => e.Entry).FirstOrDefault());
 
-    public bool Exists(string ledger) => database.Read((c, tx) =>
-        Scalar(c, tx, "SELECT 1 FROM preregistrations WHERE ledger_id = @l LIMIT 1", ("l", ledger)) is not null);
+    public bool Exists(string ledger) => database.Query(c =>
+        Scalar(c, null, "SELECT 1 FROM preregistrations WHERE ledger_id = @l LIMIT 1", ("l", ledger)) is not null);
 
-    public IReadOnlyList<V1.Preregistration> All(string ledger) => database.Read((c, tx) =>
-        ReadEntries(c, tx, Select + " WHERE p.ledger_id = @l ORDER BY p.seq", ("l", ledger)).Select(e => e.Entry).ToList());
+    public IReadOnlyList<V1.Preregistration> All(string ledger) => database.Query(c =>
+        ReadEntries(c, null, Select + " WHERE p.ledger_id = @l ORDER BY p.seq", ("l", ledger)).Select(e => e.Entry).ToList());
 
     public IReadOnlySet<string> Score(string ledger, IReadOnlyList<(string Entry, V1.PreregistrationScore Score)> scores) => database.Transaction((c, tx) =>
     {
@@ -153,7 +153,7 @@ internal sealed class PostgresLedgerStore(PostgresDatabase database) : ILedgerSt
     private static void Array<T>(NpgsqlCommand cmd, string name, NpgsqlDbType type, IEnumerable<T> values) =>
         cmd.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Array | type) { Value = values.ToArray() });
 
-    private static List<(V1.Preregistration Entry, long Seq)> ReadEntries(NpgsqlConnection c, NpgsqlTransaction tx, string sql, params (string Name, object Value)[] args)
+    private static List<(V1.Preregistration Entry, long Seq)> ReadEntries(NpgsqlConnection c, NpgsqlTransaction? tx, string sql, params (string Name, object Value)[] args)
     {
         using var cmd = Command(c, tx, sql, args);
         using var r = cmd.ExecuteReader();

@@ -30,7 +30,7 @@ internal sealed class PostgresStore(PostgresDatabase database) : IDatasetStore
     private readonly Lock _cacheLock = new();
     private long _deletions;
 
-    public V1.Dataset? GetDataset(string id) => database.Read((c, tx) => ReadDataset(c, tx, id));
+    public V1.Dataset? GetDataset(string id) => database.Query(c => ReadDataset(c, null, id));
 
     public (IReadOnlyList<V1.Dataset> Page, int Total) ListDatasets(int offset, int limit) => database.Read((c, tx) =>
     {
@@ -48,8 +48,7 @@ internal sealed class PostgresStore(PostgresDatabase database) : IDatasetStore
 
         var outcome = database.Transaction((c, tx) =>
         {
-            LockKey(c, tx, LockSpace, id);
-            var existing = ReadDataset(c, tx, id);
+            var existing = LockAndReadDataset(c, tx, id);
             var now = Timestamp.FromDateTime(DateTime.UtcNow);
             switch (mode)
             {
@@ -112,8 +111,7 @@ internal sealed class PostgresStore(PostgresDatabase database) : IDatasetStore
     {
         database.Transaction((c, tx) =>
         {
-            LockKey(c, tx, LockSpace, id);
-            var existing = ReadDataset(c, tx, id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
+            var existing = LockAndReadDataset(c, tx, id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
             if (!string.IsNullOrEmpty(etag) && etag != existing.Etag)
             {
                 throw new ConflictException($"etag '{etag}' does not match the dataset's current etag");
@@ -150,21 +148,25 @@ internal sealed class PostgresStore(PostgresDatabase database) : IDatasetStore
             deletions = _deletions;
         }
 
+        // The usual case, a cached set still current, costs one statement; otherwise descriptor and models are read
+        // in one snapshot, so they agree even while another replica imports.
+        var current = database.Query(c => ReadDataset(c, null, id)) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
+        if (_loaded.TryGetValue(id, out var cached) && cached.Dataset.Equals(current))
+        {
+            return cached;
+        }
+
         var loaded = database.Read((c, tx) =>
         {
             var ds = ReadDataset(c, tx, id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
-            return _loaded.TryGetValue(id, out var cached) && cached.Dataset.Equals(ds) ? (cached, true) : ((ds, LoadModelSet(c, tx, id, ds)), false);
+            return (ds, LoadModelSet(c, tx, id, ds));
         }, IsolationLevel.RepeatableRead);
-        if (!loaded.Item2)
-        {
-            Remember(id, loaded.Item1, deletions);
-        }
-
-        return loaded.Item1;
+        Remember(id, loaded, deletions);
+        return loaded;
     }
 
-    public V1.Fit? GetFit(string dataset, string fit) => database.Read((c, tx) =>
-        Scalar(c, tx, "SELECT body FROM fits WHERE dataset_id = @d AND id = @f", ("d", dataset), ("f", fit)) is byte[] b ? V1.Fit.Parser.ParseFrom(b) : null);
+    public V1.Fit? GetFit(string dataset, string fit) => database.Query(c =>
+        Scalar(c, null, "SELECT body FROM fits WHERE dataset_id = @d AND id = @f", ("d", dataset), ("f", fit)) is byte[] b ? V1.Fit.Parser.ParseFrom(b) : null);
 
     public (IReadOnlyList<V1.Fit> Page, int Total) ListFits(string dataset, int offset, int limit) => database.Read((c, tx) =>
     {
@@ -179,8 +181,7 @@ internal sealed class PostgresStore(PostgresDatabase database) : IDatasetStore
 
     public bool PutFit(string dataset, string fitId, V1.Fit fit, bool replace, long? expectedRevision = null) => database.Transaction((c, tx) =>
     {
-        LockKey(c, tx, LockSpace, dataset);
-        var ds = ReadDataset(c, tx, dataset) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(dataset));
+        var ds = LockAndReadDataset(c, tx, dataset) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(dataset));
         if (expectedRevision is { } rev && ds.Revision != rev)
         {
             return false;
@@ -268,7 +269,11 @@ internal sealed class PostgresStore(PostgresDatabase database) : IDatasetStore
         }
     }
 
-    private static V1.Dataset? ReadDataset(NpgsqlConnection c, NpgsqlTransaction tx, string id) =>
+    /// <summary>Takes the dataset's write lock and reads its descriptor under it, in one round trip.</summary>
+    private static V1.Dataset? LockAndReadDataset(NpgsqlConnection c, NpgsqlTransaction tx, string id) =>
+        LockThenScalar(c, tx, LockSpace, id, "SELECT body FROM datasets WHERE id = @id", ("id", id)) is byte[] b ? V1.Dataset.Parser.ParseFrom(b) : null;
+
+    private static V1.Dataset? ReadDataset(NpgsqlConnection c, NpgsqlTransaction? tx, string id) =>
         Scalar(c, tx, "SELECT body FROM datasets WHERE id = @id", ("id", id)) is byte[] b ? V1.Dataset.Parser.ParseFrom(b) : null;
 
     private static ModelSet LoadModelSet(NpgsqlConnection c, NpgsqlTransaction tx, string id, V1.Dataset ds)
