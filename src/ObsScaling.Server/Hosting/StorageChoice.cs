@@ -38,6 +38,7 @@ internal static class StorageChoice
             services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ConnectionString!));
             services.AddSingleton<IDatasetStore>(sp => new PostgresStore(sp.GetRequiredService<PostgresDatabase>()));
             services.AddSingleton<ILedgerStore>(sp => new PostgresLedgerStore(sp.GetRequiredService<PostgresDatabase>()));
+            services.AddHealthChecks().AddCheck<PostgresHealthCheck>("database");
             services.AddSingleton<IRefitFeed>(sp => new PostgresRefitFeed(sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<ILogger<PostgresRefitFeed>>()));
             return;
         }

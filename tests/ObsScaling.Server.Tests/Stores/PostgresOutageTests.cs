@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Grpc.Core;
+using Grpc.Health.V1;
 using ObsScaling.Server.Tests.Errors;
 using ObsScaling.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -10,7 +11,8 @@ namespace ObsScaling.Server.Tests.Stores;
 
 /// <summary>
 /// The database going down under load and coming back: while it is down calls fail UNAVAILABLE (never INTERNAL),
-/// afterwards they succeed again by themselves, and every import that was acknowledged is there.
+/// afterwards they succeed again by themselves, and every import that was acknowledged is there; the gRPC health
+/// check says NOT_SERVING while the database is down (a load balancer takes the replica out) and SERVING after.
 /// </summary>
 public sealed class PostgresOutageTests(ITestOutputHelper output)
 {
@@ -53,8 +55,11 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
             }
         })).ToList();
 
+        var health = new Health.HealthClient(server.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
         await Task.Delay(700);
         cluster.Stop();
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, (await health.CheckAsync(new HealthCheckRequest())).Status);
         var down = await Assert.ThrowsAsync<RpcException>(() => client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/outage" }).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, down.StatusCode);
         output.WriteLine($"while down: {down.Status.Detail}");
@@ -75,6 +80,7 @@ public sealed class PostgresOutageTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"answering again {back.ElapsedMilliseconds} ms after the restart");
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
         await Task.Delay(500);
         stop.Cancel();
         await Task.WhenAll(writers);
