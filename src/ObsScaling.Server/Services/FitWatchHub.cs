@@ -69,6 +69,19 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
 
     public void DatasetDeleted(string dataset)
     {
+        EndWatches(dataset);
+        if (feed.Shared)
+        {
+            // The other replicas' watches of the dataset end too.
+            Record(dataset, new V1.WatchFitsResponse { Reason = DeletedReason });
+        }
+    }
+
+    /// <summary>The feed's mark of a deleted dataset (never sent to a client: the watches end instead).</summary>
+    private const string DeletedReason = "dataset_deleted";
+
+    private void EndWatches(string dataset)
+    {
         if (_watchers.TryRemove(dataset, out var set))
         {
             foreach (var c in set.Values)
@@ -80,7 +93,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = feed.ListenAsync(Deliver, stoppingToken);
+        var listening = feed.ListenAsync(FromOtherReplica, stoppingToken);
         try
         {
             await foreach (var dataset in _changes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -216,15 +229,32 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
         Deliver(dataset, message);
         if (feed.Shared)
         {
-            try
-            {
-                feed.Record(dataset, message);
-            }
-            catch (Exception ex) when (ex is StoreUnavailableException or Npgsql.NpgsqlException)
-            {
-                // The refit is stored and this replica's watchers have it; the others' see it at their next read.
-                LogRecordError(logger, ex, dataset);
-            }
+            Record(dataset, message);
+        }
+    }
+
+    private void Record(string dataset, V1.WatchFitsResponse message)
+    {
+        try
+        {
+            feed.Record(dataset, message);
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or Npgsql.NpgsqlException)
+        {
+            // The change is stored and this replica's watchers have it; the others' see it at their next read.
+            LogRecordError(logger, ex, dataset);
+        }
+    }
+
+    private void FromOtherReplica(string dataset, V1.WatchFitsResponse message)
+    {
+        if (message.Reason == DeletedReason)
+        {
+            EndWatches(dataset);
+        }
+        else
+        {
+            Deliver(dataset, message);
         }
     }
 

@@ -12,12 +12,13 @@ namespace ObsScaling.Server.Tests.Hosting;
 /// <summary>
 /// Refits across replicas (two server processes on one PostgreSQL database): a change committed through either
 /// replica is refitted once, and the watchers on both replicas receive every refit, in revision order, each once,
-/// with the same fit; the delay from the import's answer to the other replica's watcher is measured.
+/// with the same fit, and a delete through either ends the watches on both; the delay from the import's answer to
+/// the other replica's watcher is measured.
 /// </summary>
 public sealed class PostgresReplicaWatchTests(PostgresProvider provider, ITestOutputHelper output) : IClassFixture<PostgresProvider>
 {
     [SkippableFact]
-    public async Task Watchers_on_every_replica_receive_each_refit_once_in_order_whichever_replica_committed_the_change()
+    public async Task Watchers_on_every_replica_receive_each_refit_once_in_order_and_end_with_a_delete_whichever_replica_made_it()
     {
         Skip.If(provider.Missing is not null, provider.Missing);
         var dir = Directory.CreateTempSubdirectory("obs-pg-watch-").FullName;
@@ -67,6 +68,13 @@ public sealed class PostgresReplicaWatchTests(PostgresProvider provider, ITestOu
 
             var stored = await b.Client.GetFitAsync(new V1.GetFitRequest { Name = fit.Name });
             Assert.Equal(zoo.Count + extra.Count, stored.Predictions.Count);
+            // A delete through one replica ends the watches on both.
+            await b.Client.DeleteDatasetAsync(new V1.DeleteDatasetRequest { Name = "datasets/watched", Force = true });
+            foreach (var w in watches)
+            {
+                Assert.False(await w.ResponseStream.MoveNext(timeout.Token), "a watch of the deleted dataset went on");
+            }
+
             delays.Sort();
             output.WriteLine($"{delays.Count} refits: import answered → watcher on the other replica p50 {delays[delays.Count / 2]:F1} ms, max {delays[^1]:F1} ms (includes the refit itself)");
         }
