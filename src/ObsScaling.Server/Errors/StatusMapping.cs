@@ -46,6 +46,8 @@ internal static class StatusMapping
                 return Build(Code.AlreadyExists, ae.Message, new ResourceInfo { ResourceType = ae.ResourceType, ResourceName = Truncate(ae.ResourceName, MaxDescriptionChars), Description = "already exists" });
             case ConflictException conflict:
                 return Build(Code.Aborted, conflict.Message);
+            case StoreUnavailableException down:
+                return Build(Code.Unavailable, down.Message);
             // The server's deadline timer can fire a few milliseconds before the clock reads the deadline.
             case OperationCanceledException when context.Deadline <= DateTime.UtcNow.AddMilliseconds(50):
                 return Build(Code.DeadlineExceeded, "The deadline expired before the work finished.");

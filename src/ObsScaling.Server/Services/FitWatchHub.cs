@@ -4,6 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Holdout;
+using ObsScaling.Server.Errors;
 using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
@@ -17,9 +18,11 @@ namespace ObsScaling.Server.Services;
 /// dataset at a time, passes of different datasets side by side), every refit runs in a compute slot under its own
 /// deadline (<see cref="ServerOptions.RefitTimeout"/>), and a refit that fails or runs out of time is reported to
 /// the dataset's watchers as <c>refit_failed</c>: one client's degenerate or enormous dataset cannot hold up the
-/// refits of anybody else's.
+/// refits of anybody else's. With replicas on one database (<see cref="IRefitFeed.Shared"/>), a pass also holds the
+/// dataset's lock across replicas, skips fits already refitted at the current revision (another replica did it),
+/// and every refit published here is recorded for the other replicas, whose refits arrive through the feed.
 /// </summary>
-internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
+internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>> _watchers = new(StringComparer.Ordinal);
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -66,6 +69,19 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
 
     public void DatasetDeleted(string dataset)
     {
+        EndWatches(dataset);
+        if (feed.Shared)
+        {
+            // The other replicas' watches of the dataset end too.
+            Record(dataset, new V1.WatchFitsResponse { Reason = DeletedReason });
+        }
+    }
+
+    /// <summary>The feed's mark of a deleted dataset (never sent to a client: the watches end instead).</summary>
+    private const string DeletedReason = "dataset_deleted";
+
+    private void EndWatches(string dataset)
+    {
         if (_watchers.TryRemove(dataset, out var set))
         {
             foreach (var c in set.Values)
@@ -77,6 +93,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var listening = feed.ListenAsync(FromOtherReplica, stoppingToken);
         try
         {
             await foreach (var dataset in _changes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -93,6 +110,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         finally
         {
             await Task.WhenAll(_running.Keys).ConfigureAwait(false);
+            await listening.ConfigureAwait(false);
         }
     }
 
@@ -113,6 +131,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         {
             // Clear the flag first: a change that lands during this refit queues another pass.
             _pending.TryRemove(dataset, out _);
+            await using var shared = await feed.HoldRefitLockAsync(dataset, stoppingToken).ConfigureAwait(false);
             await RefitAsync(dataset, stoppingToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -143,6 +162,12 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
             foreach (var fit in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (feed.Shared && fit.DatasetRevision == descriptor.Revision && fit.DatasetEtag == descriptor.Etag)
+                {
+                    // Refitted at this revision already, by another replica's pass (which held the lock first).
+                    continue;
+                }
+
                 Publish(dataset, await RefitOneAsync(dataset, fit, descriptor, models, cancellationToken).ConfigureAwait(false));
             }
 
@@ -196,7 +221,47 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
 
     private void Publish(string dataset, V1.WatchFitsResponse message)
     {
-        if (message.Reason == "superseded" || !_watchers.TryGetValue(dataset, out var set))
+        if (message.Reason == "superseded")
+        {
+            return;
+        }
+
+        Deliver(dataset, message);
+        if (feed.Shared)
+        {
+            Record(dataset, message);
+        }
+    }
+
+    private void Record(string dataset, V1.WatchFitsResponse message)
+    {
+        try
+        {
+            feed.Record(dataset, message);
+        }
+        catch (Exception ex) when (ex is StoreUnavailableException or Npgsql.NpgsqlException)
+        {
+            // The change is stored and this replica's watchers have it; the others' see it at their next read.
+            LogRecordError(logger, ex, dataset);
+        }
+    }
+
+    private void FromOtherReplica(string dataset, V1.WatchFitsResponse message)
+    {
+        if (message.Reason == DeletedReason)
+        {
+            EndWatches(dataset);
+        }
+        else
+        {
+            Deliver(dataset, message);
+        }
+    }
+
+    /// <summary>Hands a refit (published here or by another replica) to this process's watchers of the dataset.</summary>
+    private void Deliver(string dataset, V1.WatchFitsResponse message)
+    {
+        if (!_watchers.TryGetValue(dataset, out var set))
         {
             return;
         }
@@ -209,6 +274,9 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "refit of dataset {Dataset} failed")]
     private static partial void LogRefitError(ILogger logger, Exception ex, string dataset);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "a refit of dataset {Dataset} could not be recorded for the other replicas")]
+    private static partial void LogRecordError(ILogger logger, Exception ex, string dataset);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "refit of {Fit} stopped after its deadline of {Timeout}")]
     private static partial void LogRefitTimeout(ILogger logger, string fit, TimeSpan timeout);

@@ -33,8 +33,7 @@ public sealed class PostgresCluster : IDisposable
         }
 
         RunPg("initdb", "-D", _data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync");
-        RunPg("pg_ctl", "-D", _data, "-l", Path.Combine(_dir, "server.log"), "-w", "-t", "60",
-            "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        Start();
         ConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true";
     }
 
@@ -48,6 +47,15 @@ public sealed class PostgresCluster : IDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Starts the cluster (again, after <see cref="Stop"/>) on the same port and data.</summary>
+    public void Start()
+    {
+        RunPg("pg_ctl", "-D", _data, "-l", Path.Combine(_dir, "server.log"), "-w", "-t", "60",
+            "-o", $"-p {Port} -k {_dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
+        _stopped = false;
+    }
+
+    /// <summary>Stops the cluster at once (immediate mode: like a crash, connections cut, recovery at the next start).</summary>
     public void Stop()
     {
         if (!_stopped)

@@ -33,7 +33,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's process, for its memory figures.</summary>
     public Process Process => _process;
 
-    public static async Task<ServerProcess> StartAsync(string databasePath, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServerProcess> StartAsync(string databasePath, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ObsScaling.Server.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project references the server, so the build copies it there");
@@ -50,7 +50,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        foreach (var arg in new[] { dll, "--urls=http://127.0.0.1:0", $"--ObsScaling:DatabasePath={databasePath}", "--Logging:LogLevel:Default=Warning" })
+        foreach (var arg in new[] { dll, "--urls=http://127.0.0.1:0", $"--ObsScaling:DatabasePath={databasePath}", "--Logging:LogLevel:Default=Warning" }.Concat(arguments ?? []))
         {
             info.ArgumentList.Add(arg);
         }
