@@ -118,6 +118,7 @@ public static class ObsScalingServer
         app.MapGrpcService<ObsScalingService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        Web.RefitEvents.Map(app);
         app.MapGet("/", (HttpContext context) => web.Serves(context)
             ? Results.Content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ObsScaling</title></head><body><h1>ObsScaling</h1></body></html>", "text/html; charset=utf-8")
             : Results.NotFound());

@@ -21,7 +21,7 @@ namespace ObsScaling.Server.Services;
 /// </summary>
 internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>> _watchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FitFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _passes = new(StringComparer.Ordinal);
@@ -37,22 +37,24 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
     private long _refits;
 
     /// <summary>Open watches over all datasets (a watcher that went away must not stay counted).</summary>
-    public int WatcherCount => _watchers.Values.Sum(set => set.Count);
+    public int WatcherCount => _feeds.Values.Sum(f => f.WatcherCount);
 
-    public Subscription Subscribe(string dataset)
+    /// <summary>Open watches of one dataset.</summary>
+    public int WatchersOf(string dataset) => _feeds.TryGetValue(dataset, out var feed) ? feed.WatcherCount : 0;
+
+    /// <summary>Called with each change as it is published (after the watchers have it): the metrics' hook.</summary>
+    public event Action<string, FitChange>? Published;
+
+    /// <summary>
+    /// Watches a dataset. With <paramref name="after"/>, the subscription also carries, taken under the same lock as
+    /// the registration (so nothing falls between them and nothing comes twice), every kept change newer than that
+    /// revision, or says it cannot (<see cref="Subscription.Resumed"/> false: older than the kept history).
+    /// </summary>
+    public Subscription Subscribe(string dataset, long? after = null)
     {
-        var channel = Channel.CreateBounded<V1.WatchFitsResponse>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        var id = Guid.NewGuid();
-        _watchers.GetOrAdd(dataset, _ => new ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>())[id] = channel;
-        return new Subscription(channel.Reader, () =>
-        {
-            if (_watchers.TryGetValue(dataset, out var set))
-            {
-                set.TryRemove(id, out _);
-            }
-
-            channel.Writer.TryComplete();
-        });
+        var history = Math.Max(1, settings.Value.WatchHistory);
+        var feed = _feeds.GetOrAdd(dataset, _ => new FitFeed(history));
+        return feed.Subscribe(after);
     }
 
     /// <summary>Queues a refit of the dataset's fits (at most one pending pass per dataset; it reads the newest revision).</summary>
@@ -64,14 +66,12 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         }
     }
 
+    /// <summary>Ends the dataset's watches and forgets its history (a dataset created again under the name starts afresh).</summary>
     public void DatasetDeleted(string dataset)
     {
-        if (_watchers.TryRemove(dataset, out var set))
+        if (_feeds.TryRemove(dataset, out var feed))
         {
-            foreach (var c in set.Values)
-            {
-                c.Writer.TryComplete();
-            }
+            feed.Close();
         }
     }
 
@@ -137,13 +137,18 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
 
         var (descriptor, models) = store.LoadDataset(dataset);
         var offset = 0;
+        var outcomes = new List<V1.WatchFitsResponse>();
         while (true)
         {
             var (page, total) = store.ListFits(dataset, offset, 200);
             foreach (var fit in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Publish(dataset, await RefitOneAsync(dataset, fit, descriptor, models, cancellationToken).ConfigureAwait(false));
+                var outcome = await RefitOneAsync(dataset, fit, descriptor, models, cancellationToken).ConfigureAwait(false);
+                if (outcome.Reason != "superseded")
+                {
+                    outcomes.Add(outcome);
+                }
             }
 
             offset += page.Count;
@@ -151,6 +156,12 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
             {
                 break;
             }
+        }
+
+        // One change per pass, so a feed's event and its id (the revision) cover every fit of that revision.
+        if (outcomes.Count > 0)
+        {
+            Publish(dataset, new FitChange(descriptor.Revision, outcomes));
         }
     }
 
@@ -194,17 +205,16 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         }
     }
 
-    private void Publish(string dataset, V1.WatchFitsResponse message)
+    private void Publish(string dataset, FitChange change)
     {
-        if (message.Reason == "superseded" || !_watchers.TryGetValue(dataset, out var set))
+        // Feeds are made by watchers only: a pass still running for a dataset deleted meanwhile must not leave a
+        // feed whose last revision would hide the first changes of a dataset created again under the name.
+        if (_feeds.TryGetValue(dataset, out var feed))
         {
-            return;
+            feed.Publish(change);
         }
 
-        foreach (var c in set.Values)
-        {
-            c.Writer.TryWrite(message);
-        }
+        Published?.Invoke(dataset, change);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "refit of dataset {Dataset} failed")]
@@ -213,10 +223,20 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "refit of {Fit} stopped after its deadline of {Timeout}")]
     private static partial void LogRefitTimeout(ILogger logger, string fit, TimeSpan timeout);
 
-    /// <summary>A watcher's feed; dispose to stop watching.</summary>
-    public sealed class Subscription(ChannelReader<V1.WatchFitsResponse> reader, Action dispose) : IDisposable
+    /// <summary>
+    /// A watcher's feed; dispose to stop watching. <see cref="Replay"/> holds the kept changes after the revision asked
+    /// for (when <see cref="Resumed"/>); <see cref="Cursor"/> is the newest revision published before the watch began
+    /// (null when none since the server started), so every change after it reaches <see cref="Reader"/>.
+    /// </summary>
+    public sealed class Subscription(ChannelReader<FitChange> reader, IReadOnlyList<FitChange> replay, bool resumed, long? cursor, Action dispose) : IDisposable
     {
-        public ChannelReader<V1.WatchFitsResponse> Reader { get; } = reader;
+        public ChannelReader<FitChange> Reader { get; } = reader;
+
+        public IReadOnlyList<FitChange> Replay { get; } = replay;
+
+        public bool Resumed { get; } = resumed;
+
+        public long? Cursor { get; } = cursor;
 
         public void Dispose() => dispose();
     }
