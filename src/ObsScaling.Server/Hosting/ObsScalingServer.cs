@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using ObsScaling.Server.Services;
 using ObsScaling.Server.Storage;
 
@@ -87,6 +88,8 @@ public static class ObsScalingServer
         {
             g.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             g.EnableDetailedErrors = false;
+            // Outermost first: the metrics see the status CallInterceptor maps an exception to.
+            g.Interceptors.Add<MetricsInterceptor>();
             g.Interceptors.Add<CallInterceptor>();
         });
         // Our binder replaces grpc-dotnet's (same bindings; malformed single requests become INVALID_ARGUMENT).
@@ -97,6 +100,7 @@ public static class ObsScalingServer
 
         builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(CheckedServiceMethodProvider<>));
         builder.Services.AddSingleton<CallDiagnostics>();
+        builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         StorageChoice.Register(builder.Services, options);
@@ -118,7 +122,9 @@ public static class ObsScalingServer
         app.MapGrpcService<ObsScalingService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.UseWhen(web.Serves, b => b.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(app.Services.GetRequiredService<ServerMetrics>().Registry))));
         Web.RefitEvents.Map(app);
+        Web.MetricsEndpoint.Map(app, web, app.Services.GetRequiredService<ServerMetrics>().Registry);
         app.MapGet("/", (HttpContext context) => web.Serves(context)
             ? Results.Content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ObsScaling</title></head><body><h1>ObsScaling</h1></body></html>", "text/html; charset=utf-8")
             : Results.NotFound());

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -19,11 +20,12 @@ namespace ObsScaling.Server.Services;
 /// the dataset's watchers as <c>refit_failed</c>: one client's degenerate or enormous dataset cannot hold up the
 /// refits of anybody else's.
 /// </summary>
-internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
+internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots compute, IOptions<ServerOptions> settings, ServerMetrics metrics, ILogger<FitWatchHub> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, FitFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
+    // Datasets with a change not yet refitted, with when the first such change came (the refit delay's start).
+    private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _passes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private long _failures;
@@ -60,7 +62,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
     /// <summary>Queues a refit of the dataset's fits (at most one pending pass per dataset; it reads the newest revision).</summary>
     public void DatasetChanged(string dataset)
     {
-        if (_pending.TryAdd(dataset, 0))
+        if (_pending.TryAdd(dataset, Stopwatch.GetTimestamp()))
         {
             _changes.Writer.TryWrite(dataset);
         }
@@ -112,8 +114,11 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         try
         {
             // Clear the flag first: a change that lands during this refit queues another pass.
-            _pending.TryRemove(dataset, out _);
-            await RefitAsync(dataset, stoppingToken).ConfigureAwait(false);
+            _pending.TryRemove(dataset, out var since);
+            if (await RefitAsync(dataset, stoppingToken).ConfigureAwait(false))
+            {
+                metrics.RefitDelaySeconds.Observe(Stopwatch.GetElapsedTime(since).TotalSeconds);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -128,11 +133,12 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         }
     }
 
-    private async Task RefitAsync(string dataset, CancellationToken cancellationToken)
+    /// <summary>Refits the dataset's fits; true when a change was published.</summary>
+    private async Task<bool> RefitAsync(string dataset, CancellationToken cancellationToken)
     {
         if (store.GetDataset(dataset) is null)
         {
-            return;
+            return false;
         }
 
         var (descriptor, models) = store.LoadDataset(dataset);
@@ -159,13 +165,33 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         }
 
         // One change per pass, so a feed's event and its id (the revision) cover every fit of that revision.
-        if (outcomes.Count > 0)
+        if (outcomes.Count == 0)
         {
-            Publish(dataset, new FitChange(descriptor.Revision, outcomes));
+            return false;
         }
+
+        Publish(dataset, new FitChange(descriptor.Revision, outcomes));
+        return true;
     }
 
     private async Task<V1.WatchFitsResponse> RefitOneAsync(string dataset, V1.Fit fit, V1.Dataset descriptor, ModelSet models, CancellationToken stoppingToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var outcome = await RefitOrFailAsync(dataset, fit, descriptor, models, stoppingToken).ConfigureAwait(false);
+        if (outcome.Reason != "superseded")
+        {
+            metrics.RefitSeconds.WithLabels(outcome.Reason).Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            metrics.Refits.WithLabels(dataset, outcome.Reason).Inc();
+            if (outcome.Reason == "refit_failed")
+            {
+                metrics.RefitFailures.WithLabels(dataset).Inc();
+            }
+        }
+
+        return outcome;
+    }
+
+    private async Task<V1.WatchFitsResponse> RefitOrFailAsync(string dataset, V1.Fit fit, V1.Dataset descriptor, ModelSet models, CancellationToken stoppingToken)
     {
         // A zero or negative setting means "no usable deadline": the default then applies rather than none.
         var timeout = settings.Value.RefitTimeout > TimeSpan.Zero ? settings.Value.RefitTimeout : TimeSpan.FromMinutes(5);

@@ -22,7 +22,7 @@ internal static partial class RefitEvents
 
     public static void Map(IEndpointRouteBuilder routes) => routes.MapGet(Route, HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string dataset, WebEndpoint web, IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string dataset, WebEndpoint web, IDatasetStore store, FitWatchHub hub, ServerMetrics metrics, IOptions<ServerOptions> options, ILoggerFactory loggers)
     {
         if (!web.Serves(context))
         {
@@ -46,6 +46,7 @@ internal static partial class RefitEvents
         }
 
         using var subscription = hub.Subscribe(id, after);
+        using var watching = new GaugeScope(metrics.Watchers.WithLabels("sse"));
         var aborted = context.RequestAborted;
         var response = context.Response;
         response.ContentType = "text/event-stream";
