@@ -102,7 +102,7 @@ public static class ObsScalingServer
         builder.Services.AddSingleton<CallDiagnostics>();
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name);
         StorageChoice.Register(builder.Services, options);
         builder.Services.AddSingleton<FitWatchHub>();
         builder.Services.AddSingleton<DecompositionCache>();
@@ -125,6 +125,7 @@ public static class ObsScalingServer
         app.UseWhen(web.Serves, b => b.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(app.Services.GetRequiredService<ServerMetrics>().Registry))));
         Web.RefitEvents.Map(app);
         Web.MetricsEndpoint.Map(app, web, app.Services.GetRequiredService<ServerMetrics>().Registry);
+        Web.ReadinessEndpoint.Map(app, web);
         app.MapGet("/", (HttpContext context) => web.Serves(context)
             ? Results.Content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ObsScaling</title></head><body><h1>ObsScaling</h1></body></html>", "text/html; charset=utf-8")
             : Results.NotFound());

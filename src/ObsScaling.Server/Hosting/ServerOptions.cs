@@ -56,6 +56,9 @@ public sealed class ServerOptions
     /// <summary>Changes kept per dataset for watchers that reconnect (SSE <c>Last-Event-ID</c>); older ones get a fresh snapshot.</summary>
     public int WatchHistory { get; set; } = 64;
 
+    /// <summary>How long the readiness check ("store": gRPC health, <c>/healthz/ready</c>) waits for the store's answer.</summary>
+    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often an idle SSE feed sends a <c>: keep-alive</c> comment, so proxies do not close it.</summary>
     public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 }
