@@ -89,6 +89,13 @@ public sealed class MetricsTests
 
         Assert.NotEmpty(scrape.Where("process_working_set_bytes"));
 
+        // Every series the Grafana dashboard asks for is one this server exposes.
+        var dashboard = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "grafana", "obsscaling.json"));
+        var asked = System.Text.RegularExpressions.Regex.Matches(dashboard, "obsscaling_[a-z_]+").Select(m => m.Value).Distinct().ToArray();
+        Assert.True(asked.Length >= 15, $"the dashboard names only {asked.Length} series");
+        var exposed = scrape.Samples.Select(x => x.Name).ToHashSet();
+        Assert.All(asked, name => Assert.Contains(name, exposed));
+
         // A deleted fit's series go with it.
         await server.Client.DeleteFitAsync(new V1.DeleteFitRequest { Name = "datasets/broken/fits/law" }, cancellationToken: timeout.Token);
         _ = await http.GetStringAsync(new Uri(web + "/"), timeout.Token);
