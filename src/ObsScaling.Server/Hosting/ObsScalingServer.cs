@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
+using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -117,6 +118,9 @@ public static class ObsScalingServer
         // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
         app.UseMiddleware<WebSecurity>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        // gRPC-Web on the web endpoint only: it turns a browser's call into an ordinary gRPC one (text mode decoded)
+        // before the framing check reads it, and puts the trailers back in the body on the way out.
+        app.UseWhen(web.Serves, b => b.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true }));
         app.UseMiddleware<UnaryCallGate>();
         app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();
