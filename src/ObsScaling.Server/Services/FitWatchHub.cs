@@ -44,9 +44,6 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
     /// <summary>Open watches of one dataset.</summary>
     public int WatchersOf(string dataset) => _feeds.TryGetValue(dataset, out var feed) ? feed.WatcherCount : 0;
 
-    /// <summary>Called with each change as it is published (after the watchers have it): the metrics' hook.</summary>
-    public event Action<string, FitChange>? Published;
-
     /// <summary>
     /// Watches a dataset. With <paramref name="after"/>, the subscription also carries, taken under the same lock as
     /// the registration (so nothing falls between them and nothing comes twice), every kept change newer than that
@@ -239,8 +236,6 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
         {
             feed.Publish(change);
         }
-
-        Published?.Invoke(dataset, change);
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "refit of dataset {Dataset} failed")]
