@@ -137,6 +137,7 @@ public static class ObsScalingServer
         // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
         _ = app.Services.GetRequiredService<IDatasetStore>();
         _ = app.Services.GetRequiredService<ILedgerStore>();
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<FitWatchHub>().CloseAll);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var webAddresses = web.Addresses();

@@ -29,6 +29,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _passes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private long _failures;
+    private volatile bool _closed;
 
     /// <summary>Refits that failed or ran out of time (for tests and diagnostics).</summary>
     public long FailedRefitCount => Interlocked.Read(ref _failures);
@@ -52,8 +53,31 @@ internal sealed partial class FitWatchHub(IDatasetStore store, ComputeSlots comp
     public Subscription Subscribe(string dataset, long? after = null)
     {
         var history = Math.Max(1, settings.Value.WatchHistory);
+        if (_closed)
+        {
+            var ended = new FitFeed(history);
+            ended.Close();
+            return ended.Subscribe(after);
+        }
+
         var feed = _feeds.GetOrAdd(dataset, _ => new FitFeed(history));
         return feed.Subscribe(after);
+    }
+
+    /// <summary>
+    /// Ends every watch (WatchFits streams end OK, SSE feeds end and their clients reconnect): called when the server
+    /// starts to stop, since Kestrel otherwise waits its whole shutdown timeout for watches that never end by themselves.
+    /// </summary>
+    public void CloseAll()
+    {
+        _closed = true;
+        foreach (var dataset in _feeds.Keys)
+        {
+            if (_feeds.TryRemove(dataset, out var feed))
+            {
+                feed.Close();
+            }
+        }
     }
 
     /// <summary>Queues a refit of the dataset's fits (at most one pending pass per dataset; it reads the newest revision).</summary>

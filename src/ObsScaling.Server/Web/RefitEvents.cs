@@ -22,7 +22,7 @@ internal static partial class RefitEvents
 
     public static void Map(IEndpointRouteBuilder routes) => routes.MapGet(Route, HandleAsync);
 
-    private static async Task HandleAsync(HttpContext context, string dataset, WebEndpoint web, IDatasetStore store, FitWatchHub hub, ServerMetrics metrics, IOptions<ServerOptions> options, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, string dataset, WebEndpoint web, IDatasetStore store, FitWatchHub hub, ServerMetrics metrics, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
     {
         if (!web.Serves(context))
         {
@@ -47,7 +47,10 @@ internal static partial class RefitEvents
 
         using var subscription = hub.Subscribe(id, after);
         using var watching = new GaugeScope(metrics.Watchers.WithLabels("sse"));
-        var aborted = context.RequestAborted;
+        // A feed ends when its client goes or the server stops (else shutdown would wait for every open dashboard);
+        // EventSource then reconnects, to this server once it is back or to another, with its Last-Event-ID.
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = ending.Token;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";

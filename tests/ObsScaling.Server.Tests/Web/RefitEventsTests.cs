@@ -190,6 +190,38 @@ public sealed class RefitEventsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Stopping_the_server_ends_open_feeds_and_watches_instead_of_waiting_for_them()
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        await using var server = await WebServerAsync();
+        await SeedAsync(server, timeout.Token);
+        await using var feed = await OpenAsync(server, timeout.Token);
+        Assert.Equal("initial", (await feed.NextEventAsync(timeout.Token)).Event);
+        using var grpc = server.Client.WatchFits(new V1.WatchFitsRequest { Dataset = "zoo", SendInitial = true }, cancellationToken: timeout.Token);
+        Assert.True(await grpc.ResponseStream.MoveNext(timeout.Token));
+        var clock = Stopwatch.StartNew();
+        await ((WebApplication)server.App).StopAsync(timeout.Token);
+        output.WriteLine($"stopped with a feed open in {clock.ElapsedMilliseconds} ms");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
+        try
+        {
+            Assert.Null(await feed.NextAsync(timeout.Token));
+        }
+        catch (IOException)
+        {
+            // The connection may be reset rather than ended: either way the feed is over.
+        }
+
+        try
+        {
+            Assert.False(await grpc.ResponseStream.MoveNext(timeout.Token));
+        }
+        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.Cancelled)
+        {
+        }
+    }
+
+    [Fact]
     public async Task An_idle_feed_sends_keep_alive_comments()
     {
         using var timeout = new CancellationTokenSource(Timeout);
