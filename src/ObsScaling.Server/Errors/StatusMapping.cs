@@ -61,6 +61,15 @@ internal static class StatusMapping
         }
     }
 
+    /// <summary>
+    /// The status a client-facing exception maps to, as a message (the web endpoint answers it as JSON); null for
+    /// anything else, which the caller treats as unexpected. None of these kinds reads the call context.
+    /// </summary>
+    public static Status? KnownStatus(Exception ex) =>
+        ex is ObsPreconditionException or ObsValidationException or ResourceNotFoundException or ResourceExistsException or ConflictException
+            ? ToRpcException(ex, null!, out _).GetRpcStatus()
+            : null;
+
     public static RpcException InvalidArgument(string field, string value, string description) =>
         Build(Code.InvalidArgument, $"Invalid input: {field} = {value}: {description}", BadRequest([new FieldViolation(field, value, description)]));
 

@@ -1,9 +1,11 @@
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
+using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Prometheus;
 using ObsScaling.Server.Services;
 using ObsScaling.Server.Storage;
 
@@ -88,6 +90,8 @@ public static class ObsScalingServer
         {
             g.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
             g.EnableDetailedErrors = false;
+            // Outermost first: the metrics see the status CallInterceptor maps an exception to.
+            g.Interceptors.Add<MetricsInterceptor>();
             g.Interceptors.Add<CallInterceptor>();
         });
         // Our binder replaces grpc-dotnet's (same bindings; malformed single requests become INVALID_ARGUMENT).
@@ -98,8 +102,9 @@ public static class ObsScalingServer
 
         builder.Services.AddSingleton(typeof(IServiceMethodProvider<>), typeof(CheckedServiceMethodProvider<>));
         builder.Services.AddSingleton<CallDiagnostics>();
+        builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>(StoreHealthCheck.Name);
         StorageChoice.Register(builder.Services, options);
         builder.Services.AddSingleton<FitWatchHub>();
         builder.Services.AddSingleton<DecompositionCache>();
@@ -115,11 +120,18 @@ public static class ObsScalingServer
         // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
         app.UseMiddleware<WebSecurity>();
         app.UseMiddleware<ApiKeyMiddleware>();
+        // gRPC-Web on the web endpoint only: it turns a browser's call into an ordinary gRPC one (text mode decoded)
+        // before the framing check reads it, and puts the trailers back in the body on the way out.
+        app.UseWhen(web.Serves, b => b.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true }));
         app.UseMiddleware<UnaryCallGate>();
         app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
+        app.UseWhen(web.Serves, b => b.UseHttpMetrics(o => o.SetMetricFactory(Metrics.WithCustomRegistry(app.Services.GetRequiredService<ServerMetrics>().Registry))));
+        Web.RefitEvents.Map(app);
+        Web.MetricsEndpoint.Map(app, web, app.Services.GetRequiredService<ServerMetrics>().Registry);
+        Web.ReadinessEndpoint.Map(app, web);
         app.MapGet("/", (HttpContext context) => web.Serves(context)
             ? Results.Content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ObsScaling</title></head><body><h1>ObsScaling</h1></body></html>", "text/html; charset=utf-8")
             : Results.NotFound());
@@ -127,6 +139,7 @@ public static class ObsScalingServer
         // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
         _ = app.Services.GetRequiredService<IDatasetStore>();
         _ = app.Services.GetRequiredService<ILedgerStore>();
+        app.Lifetime.ApplicationStopping.Register(app.Services.GetRequiredService<FitWatchHub>().CloseAll);
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var webAddresses = web.Addresses();

@@ -20,8 +20,10 @@ namespace ObsScaling.Server.Hosting;
 /// is not gRPC gets HTTP 415, as the gRPC HTTP/2 protocol asks, with grpc-status INVALID_ARGUMENT. A message
 /// encoding other than identity and gzip is left to grpc-dotnet, which answers UNIMPLEMENTED as the compression spec
 /// asks.
+/// gRPC-Web calls on the web endpoint are left to grpc-dotnet: its pump reading ahead of the handler breaks Kestrel's
+/// HTTP/1.1 request draining (the connection is dropped), and grpc-dotnet's gRPC-Web support reads their framing itself.
 /// </summary>
-internal sealed class RequestFraming(RequestDelegate next, IOptions<ServerOptions> options)
+internal sealed class RequestFraming(RequestDelegate next, IOptions<ServerOptions> options, WebEndpoint web)
 {
     private const int HeaderBytes = 5;
 
@@ -30,7 +32,7 @@ internal sealed class RequestFraming(RequestDelegate next, IOptions<ServerOption
     public async Task InvokeAsync(HttpContext context)
     {
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        if (method is null)
+        if (method is null || web.Serves(context))
         {
             await next(context).ConfigureAwait(false);
             return;

@@ -58,4 +58,13 @@ public sealed class ServerOptions
 
     /// <summary>Deadline of one background refit (after an import); a refit past it is reported as refit_failed.</summary>
     public TimeSpan RefitTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Changes kept per dataset for watchers that reconnect (SSE <c>Last-Event-ID</c>); older ones get a fresh snapshot.</summary>
+    public int WatchHistory { get; set; } = 64;
+
+    /// <summary>How long the readiness check ("store": gRPC health, <c>/healthz/ready</c>) waits for the store's answer.</summary>
+    public TimeSpan ReadinessTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often an idle SSE feed sends a <c>: keep-alive</c> comment, so proxies do not close it.</summary>
+    public TimeSpan SseHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 }

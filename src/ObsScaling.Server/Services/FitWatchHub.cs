@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
@@ -20,16 +21,19 @@ namespace ObsScaling.Server.Services;
 /// the dataset's watchers as <c>refit_failed</c>: one client's degenerate or enormous dataset cannot hold up the
 /// refits of anybody else's. With replicas on one database (<see cref="IRefitFeed.Shared"/>), a pass also holds the
 /// dataset's lock across replicas, skips fits already refitted at the current revision (another replica did it),
-/// and every refit published here is recorded for the other replicas, whose refits arrive through the feed.
+/// and every pass published here is recorded for the other replicas, whose passes arrive through the feed and are
+/// published to this process's watchers the same way.
 /// </summary>
-internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, ComputeSlots compute, IOptions<ServerOptions> settings, ILogger<FitWatchHub> logger) : BackgroundService
+internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed replicas, ComputeSlots compute, IOptions<ServerOptions> settings, ServerMetrics metrics, ILogger<FitWatchHub> logger) : BackgroundService
 {
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>> _watchers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FitFeed> _feeds = new(StringComparer.Ordinal);
     private readonly Channel<string> _changes = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
+    // Datasets with a change not yet refitted, with when the first such change came (the refit delay's start).
+    private readonly ConcurrentDictionary<string, long> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _passes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _running = new();
     private long _failures;
+    private volatile bool _closed;
 
     /// <summary>Refits that failed or ran out of time (for tests and diagnostics).</summary>
     public long FailedRefitCount => Interlocked.Read(ref _failures);
@@ -40,60 +44,80 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
     private long _refits;
 
     /// <summary>Open watches over all datasets (a watcher that went away must not stay counted).</summary>
-    public int WatcherCount => _watchers.Values.Sum(set => set.Count);
+    public int WatcherCount => _feeds.Values.Sum(f => f.WatcherCount);
 
-    public Subscription Subscribe(string dataset)
+    /// <summary>Open watches of one dataset.</summary>
+    public int WatchersOf(string dataset) => _feeds.TryGetValue(dataset, out var feed) ? feed.WatcherCount : 0;
+
+    /// <summary>
+    /// Watches a dataset. With <paramref name="after"/>, the subscription also carries, taken under the same lock as
+    /// the registration (so nothing falls between them and nothing comes twice), every kept change newer than that
+    /// revision, or says it cannot (<see cref="Subscription.Resumed"/> false: older than the kept history).
+    /// </summary>
+    public Subscription Subscribe(string dataset, long? after = null)
     {
-        var channel = Channel.CreateBounded<V1.WatchFitsResponse>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        var id = Guid.NewGuid();
-        _watchers.GetOrAdd(dataset, _ => new ConcurrentDictionary<Guid, Channel<V1.WatchFitsResponse>>())[id] = channel;
-        return new Subscription(channel.Reader, () =>
+        var history = Math.Max(1, settings.Value.WatchHistory);
+        if (_closed)
         {
-            if (_watchers.TryGetValue(dataset, out var set))
-            {
-                set.TryRemove(id, out _);
-            }
+            var ended = new FitFeed(history);
+            ended.Close();
+            return ended.Subscribe(after);
+        }
 
-            channel.Writer.TryComplete();
-        });
+        var feed = _feeds.GetOrAdd(dataset, _ => new FitFeed(history));
+        return feed.Subscribe(after);
+    }
+
+    /// <summary>
+    /// Ends every watch (WatchFits streams end OK, SSE feeds end and their clients reconnect): called when the server
+    /// starts to stop, since Kestrel otherwise waits its whole shutdown timeout for watches that never end by themselves.
+    /// </summary>
+    public void CloseAll()
+    {
+        _closed = true;
+        foreach (var dataset in _feeds.Keys)
+        {
+            if (_feeds.TryRemove(dataset, out var feed))
+            {
+                feed.Close();
+            }
+        }
     }
 
     /// <summary>Queues a refit of the dataset's fits (at most one pending pass per dataset; it reads the newest revision).</summary>
     public void DatasetChanged(string dataset)
     {
-        if (_pending.TryAdd(dataset, 0))
+        if (_pending.TryAdd(dataset, Stopwatch.GetTimestamp()))
         {
             _changes.Writer.TryWrite(dataset);
         }
     }
 
+    /// <summary>Ends the dataset's watches and forgets its history (a dataset created again under the name starts afresh).</summary>
     public void DatasetDeleted(string dataset)
     {
         EndWatches(dataset);
-        if (feed.Shared)
+        if (replicas.Shared)
         {
             // The other replicas' watches of the dataset end too.
-            Record(dataset, new V1.WatchFitsResponse { Reason = DeletedReason });
+            Record(dataset, [new V1.WatchFitsResponse { Reason = DeletedReason }]);
         }
     }
 
-    /// <summary>The feed's mark of a deleted dataset (never sent to a client: the watches end instead).</summary>
+    /// <summary>The replica feed's mark of a deleted dataset (never sent to a client: the watches end instead).</summary>
     private const string DeletedReason = "dataset_deleted";
 
     private void EndWatches(string dataset)
     {
-        if (_watchers.TryRemove(dataset, out var set))
+        if (_feeds.TryRemove(dataset, out var feed))
         {
-            foreach (var c in set.Values)
-            {
-                c.Writer.TryComplete();
-            }
+            feed.Close();
         }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = feed.ListenAsync(FromOtherReplica, stoppingToken);
+        var listening = replicas.ListenAsync(FromOtherReplica, stoppingToken);
         try
         {
             await foreach (var dataset in _changes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
@@ -130,9 +154,12 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
         try
         {
             // Clear the flag first: a change that lands during this refit queues another pass.
-            _pending.TryRemove(dataset, out _);
-            await using var shared = await feed.HoldRefitLockAsync(dataset, stoppingToken).ConfigureAwait(false);
-            await RefitAsync(dataset, stoppingToken).ConfigureAwait(false);
+            _pending.TryRemove(dataset, out var since);
+            await using var shared = await replicas.HoldRefitLockAsync(dataset, stoppingToken).ConfigureAwait(false);
+            if (await RefitAsync(dataset, stoppingToken).ConfigureAwait(false))
+            {
+                metrics.RefitDelaySeconds.Observe(Stopwatch.GetElapsedTime(since).TotalSeconds);
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -147,28 +174,34 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
         }
     }
 
-    private async Task RefitAsync(string dataset, CancellationToken cancellationToken)
+    /// <summary>Refits the dataset's fits; true when a change was published.</summary>
+    private async Task<bool> RefitAsync(string dataset, CancellationToken cancellationToken)
     {
         if (store.GetDataset(dataset) is null)
         {
-            return;
+            return false;
         }
 
         var (descriptor, models) = store.LoadDataset(dataset);
         var offset = 0;
+        var outcomes = new List<V1.WatchFitsResponse>();
         while (true)
         {
             var (page, total) = store.ListFits(dataset, offset, 200);
             foreach (var fit in page)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (feed.Shared && fit.DatasetRevision == descriptor.Revision && fit.DatasetEtag == descriptor.Etag)
+                if (replicas.Shared && fit.DatasetRevision == descriptor.Revision && fit.DatasetEtag == descriptor.Etag)
                 {
                     // Refitted at this revision already, by another replica's pass (which held the lock first).
                     continue;
                 }
 
-                Publish(dataset, await RefitOneAsync(dataset, fit, descriptor, models, cancellationToken).ConfigureAwait(false));
+                var outcome = await RefitOneAsync(dataset, fit, descriptor, models, cancellationToken).ConfigureAwait(false);
+                if (outcome.Reason != "superseded")
+                {
+                    outcomes.Add(outcome);
+                }
             }
 
             offset += page.Count;
@@ -177,9 +210,35 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
                 break;
             }
         }
+
+        // One change per pass, so a feed's event and its id (the revision) cover every fit of that revision.
+        if (outcomes.Count == 0)
+        {
+            return false;
+        }
+
+        Publish(dataset, new FitChange(descriptor.Revision, outcomes));
+        return true;
     }
 
     private async Task<V1.WatchFitsResponse> RefitOneAsync(string dataset, V1.Fit fit, V1.Dataset descriptor, ModelSet models, CancellationToken stoppingToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var outcome = await RefitOrFailAsync(dataset, fit, descriptor, models, stoppingToken).ConfigureAwait(false);
+        if (outcome.Reason != "superseded")
+        {
+            metrics.RefitSeconds.WithLabels(outcome.Reason).Observe(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            metrics.Refits.WithLabels(dataset, outcome.Reason).Inc();
+            if (outcome.Reason == "refit_failed")
+            {
+                metrics.RefitFailures.WithLabels(dataset).Inc();
+            }
+        }
+
+        return outcome;
+    }
+
+    private async Task<V1.WatchFitsResponse> RefitOrFailAsync(string dataset, V1.Fit fit, V1.Dataset descriptor, ModelSet models, CancellationToken stoppingToken)
     {
         // A zero or negative setting means "no usable deadline": the default then applies rather than none.
         var timeout = settings.Value.RefitTimeout > TimeSpan.Zero ? settings.Value.RefitTimeout : TimeSpan.FromMinutes(5);
@@ -219,25 +278,20 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
         }
     }
 
-    private void Publish(string dataset, V1.WatchFitsResponse message)
+    private void Publish(string dataset, FitChange change)
     {
-        if (message.Reason == "superseded")
+        Deliver(dataset, change);
+        if (replicas.Shared)
         {
-            return;
-        }
-
-        Deliver(dataset, message);
-        if (feed.Shared)
-        {
-            Record(dataset, message);
+            Record(dataset, change.Fits);
         }
     }
 
-    private void Record(string dataset, V1.WatchFitsResponse message)
+    private void Record(string dataset, IReadOnlyList<V1.WatchFitsResponse> pass)
     {
         try
         {
-            feed.Record(dataset, message);
+            replicas.Record(dataset, pass);
         }
         catch (Exception ex) when (ex is StoreUnavailableException or Npgsql.NpgsqlException)
         {
@@ -246,29 +300,31 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
         }
     }
 
-    private void FromOtherReplica(string dataset, V1.WatchFitsResponse message)
+    private void FromOtherReplica(string dataset, IReadOnlyList<V1.WatchFitsResponse> pass)
     {
-        if (message.Reason == DeletedReason)
+        if (pass.Count == 0)
+        {
+            return;
+        }
+
+        if (pass[0].Reason == DeletedReason)
         {
             EndWatches(dataset);
         }
         else
         {
-            Deliver(dataset, message);
+            Deliver(dataset, new FitChange(pass[0].DatasetRevision, pass));
         }
     }
 
-    /// <summary>Hands a refit (published here or by another replica) to this process's watchers of the dataset.</summary>
-    private void Deliver(string dataset, V1.WatchFitsResponse message)
+    /// <summary>Hands a pass (published here or by another replica) to this process's feed of the dataset.</summary>
+    private void Deliver(string dataset, FitChange change)
     {
-        if (!_watchers.TryGetValue(dataset, out var set))
+        // Feeds are made by watchers only: a pass still running for a dataset deleted meanwhile must not leave a
+        // feed whose last revision would hide the first changes of a dataset created again under the name.
+        if (_feeds.TryGetValue(dataset, out var feed))
         {
-            return;
-        }
-
-        foreach (var c in set.Values)
-        {
-            c.Writer.TryWrite(message);
+            feed.Publish(change);
         }
     }
 
@@ -281,10 +337,20 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed feed, 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "refit of {Fit} stopped after its deadline of {Timeout}")]
     private static partial void LogRefitTimeout(ILogger logger, string fit, TimeSpan timeout);
 
-    /// <summary>A watcher's feed; dispose to stop watching.</summary>
-    public sealed class Subscription(ChannelReader<V1.WatchFitsResponse> reader, Action dispose) : IDisposable
+    /// <summary>
+    /// A watcher's feed; dispose to stop watching. <see cref="Replay"/> holds the kept changes after the revision asked
+    /// for (when <see cref="Resumed"/>); <see cref="Cursor"/> is the newest revision published before the watch began
+    /// (null when none since the server started), so every change after it reaches <see cref="Reader"/>.
+    /// </summary>
+    public sealed class Subscription(ChannelReader<FitChange> reader, IReadOnlyList<FitChange> replay, bool resumed, long? cursor, Action dispose) : IDisposable
     {
-        public ChannelReader<V1.WatchFitsResponse> Reader { get; } = reader;
+        public ChannelReader<FitChange> Reader { get; } = reader;
+
+        public IReadOnlyList<FitChange> Replay { get; } = replay;
+
+        public bool Resumed { get; } = resumed;
+
+        public long? Cursor { get; } = cursor;
 
         public void Dispose() => dispose();
     }

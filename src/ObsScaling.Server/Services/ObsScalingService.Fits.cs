@@ -121,9 +121,12 @@ internal sealed partial class ObsScalingService
 
         try
         {
-            await foreach (var message in subscription.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            await foreach (var change in subscription.Reader.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
-                await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+                foreach (var message in change.Fits)
+                {
+                    await responseStream.WriteAsync(message, context.CancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

@@ -15,9 +15,12 @@ internal interface IRefitFeed
     /// <summary>Waits for the dataset's refit lock across processes; dispose the result to release it.</summary>
     Task<IAsyncDisposable> HoldRefitLockAsync(string dataset, CancellationToken cancellationToken);
 
-    /// <summary>Records a refit published here, for the watchers of the other processes.</summary>
-    void Record(string dataset, V1.WatchFitsResponse message);
+    /// <summary>
+    /// Records what one refit pass published here (every fit's outcome at one revision, kept together so that the
+    /// other replicas' feeds publish it as one change, as this one did), for the watchers of the other processes.
+    /// </summary>
+    void Record(string dataset, IReadOnlyList<V1.WatchFitsResponse> pass);
 
-    /// <summary>Hands every refit recorded by another process to <paramref name="deliver"/>, in order, until cancelled.</summary>
-    Task ListenAsync(Action<string, V1.WatchFitsResponse> deliver, CancellationToken cancellationToken);
+    /// <summary>Hands every pass recorded by another process to <paramref name="deliver"/>, in order, until cancelled.</summary>
+    Task ListenAsync(Action<string, IReadOnlyList<V1.WatchFitsResponse>> deliver, CancellationToken cancellationToken);
 }

@@ -9,11 +9,11 @@ internal sealed class LocalRefitFeed : IRefitFeed
 
     public Task<IAsyncDisposable> HoldRefitLockAsync(string dataset, CancellationToken cancellationToken) => Task.FromResult<IAsyncDisposable>(Released.Instance);
 
-    public void Record(string dataset, V1.WatchFitsResponse message)
+    public void Record(string dataset, IReadOnlyList<V1.WatchFitsResponse> pass)
     {
     }
 
-    public async Task ListenAsync(Action<string, V1.WatchFitsResponse> deliver, CancellationToken cancellationToken)
+    public async Task ListenAsync(Action<string, IReadOnlyList<V1.WatchFitsResponse>> deliver, CancellationToken cancellationToken)
     {
         try
         {

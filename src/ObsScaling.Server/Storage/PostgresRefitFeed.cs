@@ -40,10 +40,10 @@ internal sealed partial class PostgresRefitFeed(PostgresDatabase database, ILogg
         }
     }
 
-    public void Record(string dataset, V1.WatchFitsResponse message) => database.Transaction((c, tx) =>
+    public void Record(string dataset, IReadOnlyList<V1.WatchFitsResponse> pass) => database.Transaction((c, tx) =>
     {
         var id = Convert.ToInt64(Scalar(c, tx, "INSERT INTO refit_events(dataset_id, revision, origin, body) VALUES (@d, @r, @o, @b) RETURNING id",
-            ("d", dataset), ("r", message.DatasetRevision), ("o", _origin), ("b", message.ToByteArray())), System.Globalization.CultureInfo.InvariantCulture);
+            ("d", dataset), ("r", pass.Count == 0 ? 0 : pass[0].DatasetRevision), ("o", _origin), ("b", Encode(pass))), System.Globalization.CultureInfo.InvariantCulture);
         Execute(c, tx, $"SELECT pg_notify('{Channel}', @id)", ("id", id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         // Watchers that were away longer than a day re-read the fits (WatchFits send_initial); older rows go.
@@ -55,7 +55,7 @@ internal sealed partial class PostgresRefitFeed(PostgresDatabase database, ILogg
         return id;
     });
 
-    public async Task ListenAsync(Action<string, V1.WatchFitsResponse> deliver, CancellationToken cancellationToken)
+    public async Task ListenAsync(Action<string, IReadOnlyList<V1.WatchFitsResponse>> deliver, CancellationToken cancellationToken)
     {
         long? last = null;
         while (!cancellationToken.IsCancellationRequested)
@@ -101,7 +101,7 @@ internal sealed partial class PostgresRefitFeed(PostgresDatabase database, ILogg
     }
 
     /// <summary>Delivers the rows after <paramref name="after"/> that other processes recorded; returns the last row's id.</summary>
-    private async Task<long> CatchUpAsync(NpgsqlConnection c, long after, Action<string, V1.WatchFitsResponse> deliver, CancellationToken cancellationToken)
+    private async Task<long> CatchUpAsync(NpgsqlConnection c, long after, Action<string, IReadOnlyList<V1.WatchFitsResponse>> deliver, CancellationToken cancellationToken)
     {
         await using var cmd = Command(c, null, "SELECT id, dataset_id, origin, body FROM refit_events WHERE id > @after ORDER BY id", ("after", after));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -110,11 +110,35 @@ internal sealed partial class PostgresRefitFeed(PostgresDatabase database, ILogg
             after = r.GetInt64(0);
             if (r.GetGuid(2) != _origin)
             {
-                deliver(r.GetString(1), V1.WatchFitsResponse.Parser.ParseFrom(r.GetFieldValue<byte[]>(3)));
+                deliver(r.GetString(1), Decode(r.GetFieldValue<byte[]>(3)));
             }
         }
 
         return after;
+    }
+
+    /// <summary>A pass as one row: its messages length-delimited one after another.</summary>
+    private static byte[] Encode(IReadOnlyList<V1.WatchFitsResponse> pass)
+    {
+        using var stream = new MemoryStream();
+        foreach (var message in pass)
+        {
+            message.WriteDelimitedTo(stream);
+        }
+
+        return stream.ToArray();
+    }
+
+    private static List<V1.WatchFitsResponse> Decode(byte[] body)
+    {
+        var pass = new List<V1.WatchFitsResponse>();
+        using var stream = new MemoryStream(body);
+        while (stream.Position < stream.Length)
+        {
+            pass.Add(V1.WatchFitsResponse.Parser.ParseDelimitedFrom(stream));
+        }
+
+        return pass;
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "listening for other replicas' refits failed; reconnecting in 1 s (missed refits are read back)")]

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Collections.Concurrent;
-using System.Reflection;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -178,15 +176,8 @@ public sealed class WatchTests : IAsyncLifetime
         return watch.ResponseStream.Current;
     }
 
-    /// <summary>Watchers the hub holds for a dataset (its private registry, read by reflection).</summary>
-    private int WatcherCount(string dataset)
-    {
-        var hub = _app!.Services.GetRequiredService<FitWatchHub>();
-        var field = typeof(FitWatchHub).GetField("_watchers", BindingFlags.Instance | BindingFlags.NonPublic);
-        Assert.True(field is not null, "FitWatchHub no longer has the _watchers registry this test reads");
-        var registry = (IDictionary)field.GetValue(hub)!;
-        return registry.Contains(dataset) ? ((ICollection)registry[dataset]!).Count : 0;
-    }
+    /// <summary>Watchers the hub holds for a dataset.</summary>
+    private int WatcherCount(string dataset) => _app!.Services.GetRequiredService<FitWatchHub>().WatchersOf(dataset);
 
     private sealed class RecordingLoggerProvider(ConcurrentQueue<(LogLevel, string, string, Exception?)> sink) : ILoggerProvider
     {

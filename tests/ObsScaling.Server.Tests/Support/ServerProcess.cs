@@ -33,6 +33,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's process, for its memory figures.</summary>
     public Process Process => _process;
 
+    /// <summary>The web endpoint's URL, when the arguments asked for one (<c>--ObsScaling:WebUrls=…</c>).</summary>
+    public string? WebAddress { get; private init; }
+
     public static async Task<ServerProcess> StartAsync(string databasePath, ITestOutputHelper output, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "ObsScaling.Server.dll");
@@ -50,12 +53,14 @@ internal sealed class ServerProcess : IAsyncDisposable
             info.Environment[key] = value;
         }
 
-        foreach (var arg in new[] { dll, "--urls=http://127.0.0.1:0", $"--ObsScaling:DatabasePath={databasePath}", "--Logging:LogLevel:Default=Warning" }.Concat(arguments ?? []))
+        string[] args = [dll, "--urls=http://127.0.0.1:0", $"--ObsScaling:DatabasePath={databasePath}", "--Logging:LogLevel:Default=Warning", .. arguments ?? []];
+        foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var webListening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) =>
@@ -66,6 +71,10 @@ internal sealed class ServerProcess : IAsyncDisposable
                 if (line.StartsWith(ObsScalingServer.ListeningBanner, StringComparison.Ordinal))
                 {
                     listening.TrySetResult(line[ObsScalingServer.ListeningBanner.Length..].Trim());
+                }
+                else if (line.StartsWith(ObsScalingServer.WebBanner, StringComparison.Ordinal))
+                {
+                    webListening.TrySetResult(line[ObsScalingServer.WebBanner.Length..].Trim());
                 }
             }
         };
@@ -85,7 +94,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             var address = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
             output.WriteLine($"[{DateTime.Now:HH:mm:ss.fff}] server {process.Id} listening on {address} after {started.ElapsedMilliseconds} ms");
-            return new ServerProcess(process, address) { Address = address, Log = log };
+            var web = arguments?.Any(a => a.Contains("WebUrls=", StringComparison.Ordinal)) == true ? await webListening.Task.WaitAsync(TimeSpan.FromSeconds(10)) : null;
+            return new ServerProcess(process, address) { Address = address, WebAddress = web, Log = log };
         }
         catch
         {
