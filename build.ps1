@@ -42,6 +42,17 @@ foreach ($dir in @($moduleOut, $shellOut)) {
 Invoke-Step 'publish module' { dotnet publish ([System.IO.Path]::Combine($PSScriptRoot, 'module', 'ObsScaling.PowerShell')) -c $Configuration -o $moduleOut -nologo @runtimeArgs }
 Invoke-Step 'publish obs' { dotnet publish ([System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObsScaling.Shell')) -c $Configuration -o $shellOut -nologo @runtimeArgs }
 
+# The contract for clients in other languages: every .proto of obsscaling.v1 and a self-contained descriptor set
+# (its google/api, google/rpc and google/protobuf imports included), so no googleapis checkout is needed.
+$contractOut = [System.IO.Path]::Combine($Output, 'contract')
+if ([System.IO.Directory]::Exists($contractOut)) { [System.IO.Directory]::Delete($contractOut, $true) }
+[void][System.IO.Directory]::CreateDirectory([System.IO.Path]::Combine($contractOut, 'obsscaling', 'v1'))
+foreach ($proto in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, 'protos', 'obsscaling', 'v1'), '*.proto')) {
+    [System.IO.File]::Copy($proto, [System.IO.Path]::Combine($contractOut, 'obsscaling', 'v1', [System.IO.Path]::GetFileName($proto)))
+}
+[System.IO.File]::Copy([System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObsScaling.Contracts', 'bin', $Configuration, 'net10.0', 'obsscaling.protoset'), [System.IO.Path]::Combine($contractOut, 'obsscaling.protoset'))
+"Contract: $contractOut (protos and obsscaling.protoset)"
+
 $bytes = 0
 foreach ($file in [System.IO.Directory]::GetFiles($moduleOut, '*', [System.IO.SearchOption]::AllDirectories)) { $bytes += ([System.IO.FileInfo]::new($file)).Length }
 "Module: $moduleOut ($([math]::Round($bytes / 1MB, 1)) MB, natives for $(if ($runtimeArgs) { $Runtime } else { 'every platform' }))"

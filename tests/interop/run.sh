@@ -75,7 +75,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 set +e
-OBSSCALING_ADDRESS="$address" node --test --test-reporter=tap
+# The contract's self-contained descriptor set, which the build writes beside the contracts assembly.
+protoset="${OBSSCALING_PROTOSET:-$(dirname "$dll")/obsscaling.protoset}"
+[ -f "$protoset" ] || protoset="$repo/src/ObsScaling.Contracts/bin/Release/net10.0/obsscaling.protoset"
+OBSSCALING_PROTOSET="$protoset" OBSSCALING_ADDRESS="$address" node --test --test-reporter=tap
 status=$?
 set -e
 
