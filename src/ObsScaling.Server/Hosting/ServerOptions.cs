@@ -56,7 +56,7 @@ public sealed class ServerOptions
     /// <summary>Heavy analyses (fits, backtests, subset searches, technique comparisons) run at once; default cores − 1, at least 1.</summary>
     public int ComputeSlots { get; set; } = Services.ComputeSlots.DefaultSlots;
 
-    /// <summary>Deadline of one background refit (after an import); a refit past it is reported as refit_failed.</summary>
+    /// <summary>Deadline of one background refit (after an import), from when it gets a compute slot; a refit past it is reported as refit_failed.</summary>
     public TimeSpan RefitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Changes kept per dataset for watchers that reconnect (SSE <c>Last-Event-ID</c>); older ones get a fresh snapshot.</summary>

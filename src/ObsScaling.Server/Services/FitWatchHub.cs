@@ -243,11 +243,19 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed replic
         // A zero or negative setting means "no usable deadline": the default then applies rather than none.
         var timeout = settings.Value.RefitTimeout > TimeSpan.Zero ? settings.Value.RefitTimeout : TimeSpan.FromMinutes(5);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        deadline.CancelAfter(timeout);
         try
         {
             var options = SpecMapping.ToOptions(fit.Spec, models);
-            var result = await compute.RunAsync(() => HoldoutAnalysis.Run(models, options, deadline.Token), deadline.Token).ConfigureAwait(false);
+
+            // The deadline runs from when the refit gets a compute slot: waiting behind another dataset's refit (a
+            // slow one holds a slot until its own deadline) is not this refit taking too long.
+            var result = await compute.RunAsync(
+                () =>
+                {
+                    deadline.CancelAfter(timeout);
+                    return HoldoutAnalysis.Run(models, options, deadline.Token);
+                },
+                stoppingToken).ConfigureAwait(false);
             var refit = FitMapping.ToProto(result, fit.Name, fit.Spec, descriptor, fit.CreateTime ?? Timestamp.FromDateTime(DateTime.UtcNow));
             var fitId = ResourceName.ParseFit("fit", fit.Name).Fit;
             if (!store.PutFit(dataset, fitId, refit, replace: true, expectedRevision: descriptor.Revision))
