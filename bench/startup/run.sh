@@ -8,8 +8,8 @@
 #   bench/startup/run.sh [-n N] [--no-build] [--cold] [--data DIR]
 #
 #   -n N        runs of each (default 7); the medians are printed with the ratios obs/python and pwsh/python
-#   --cold      a new database folder for every obs/pwsh run, so no warm server can be reused (the worst case)
-#   --no-build  time the existing Release build of src/ObsScaling.Shell
+#   --cold      nothing warm: every obs/pwsh run gets a new database and a private server ($env:OBSSCALING_SERVER_IDLE=0)
+#   --no-build  time the existing publish in artifacts/obs (as build.ps1 leaves it) instead of publishing it first
 #   --data DIR  the paper's CSVs (default: shared/data/obsscaling in the nearest folder above the repository)
 #
 # Needs /usr/bin/python3 with numpy, scipy and pandas (Debian: python3-numpy python3-scipy python3-pandas) and
@@ -34,13 +34,26 @@ done
 [[ -f "$data/instruct_llm_agent_eval.csv" ]] || { echo "the paper's data is not in $data (use --data)" >&2; exit 3; }
 /usr/bin/python3 -c "import numpy, scipy, pandas" 2>/dev/null || { echo "/usr/bin/python3 lacks numpy/scipy/pandas" >&2; exit 3; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
+# What a user runs: obs published as build.ps1 publishes it (ReadyToRun for this machine's platform, with the
+# module and its server beside it), not the JIT-only build output.
+obs="$root/artifacts/obs"
 if ((build)); then
-  dotnet build src/ObsScaling.Shell -c Release -nologo -v q -nodeReuse:false >/dev/null
+  rid="$(dotnet --info | sed -n 's/^ *RID: *//p' | head -1)"
+  rm -rf "$obs"
+  dotnet publish src/ObsScaling.Shell -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+    -p:ObsServerRuntime="$rid" -o "$obs" -nologo -v q -nodeReuse:false >/dev/null
   dotnet tool restore >/dev/null
 fi
-obs="$root/src/ObsScaling.Shell/bin/Release/net10.0"
+[[ -f "$obs/obs.dll" ]] || { echo "no obs in $obs: run without --no-build, or build.ps1" >&2; exit 3; }
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The warm servers this run started outlive their sessions; stop them (by the process id in their address files).
+cleanup() {
+  for f in "$work"/*/obsscaling.db.server "$work"/*/*/obsscaling.db.server; do
+    [[ -f "$f" ]] && kill "$(sed -n 2p "$f")" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
 script="\$null = Import-ObsModel -Path '$data/instruct_llm_benchmark_eval.csv','$data/instruct_llm_agent_eval.csv' -Join -Dataset startup -Mode Replace; \$law = Invoke-ObsFit -Dataset startup -Name agentbench -Force -Target ABench-OA -Transform MinMax -TransformLow 0 -TransformHigh 10 -CapabilityMetric MMLU,ARC-C,HellaSwag,Winogrande,TruthfulQA,GSM8K,HumanEval -Split TopFraction -SplitColumn '@target' -SplitFraction 0.1 -ReferenceFamily Llama-2-Chat; \$null = \$law | Get-ObsForecast; 'TEST_MSE={0:R}' -f \$law.TestMse"
 
@@ -60,16 +73,16 @@ database() {
   if ((cold)); then mkdir -p "$work/cold-$1-$2"; echo "$work/cold-$1-$2/obsscaling.db"; else echo "$work/$1/obsscaling.db"; fi
 }
 
+idle=300
+((cold)) && idle=0
 : >"$work/times"
 for ((i = 1; i <= runs; i++)); do
-  echo "$(timed obs env OBSSCALING_DATABASE="$(database obs "$i")" dotnet "$obs/obs.dll" -NonInteractive -Command "$script") obs" >>"$work/times"
-  echo "$(timed pwsh env OBSSCALING_DATABASE="$(database pwsh "$i")" dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$obs/modules/ObsScaling/ObsScaling.psd1'; $script") pwsh" >>"$work/times"
+  echo "$(timed obs env OBSSCALING_SERVER_IDLE="$idle" OBSSCALING_DATABASE="$(database obs "$i")" dotnet "$obs/obs.dll" -NonInteractive -Command "$script") obs" >>"$work/times"
+  echo "$(timed pwsh env OBSSCALING_SERVER_IDLE="$idle" OBSSCALING_DATABASE="$(database pwsh "$i")" dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$obs/modules/ObsScaling/ObsScaling.psd1'; $script") pwsh" >>"$work/times"
   echo "$(timed python /usr/bin/python3 bench/startup/agents.py "$data") python" >>"$work/times"
   tail -3 "$work/times" | sed "s/^/run $i: /" >&2
 done
 
-# The obs/pwsh servers started for this run (warm ones outlive their session) are stopped by their idle timeout;
-# the databases are in $work, removed on exit.
 /usr/bin/python3 - "$work/times" "$runs" "$cold" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
@@ -79,7 +92,7 @@ for ms, mse, name in rows:
     mses.setdefault(name, []).append(float(mse))
 ref = mses["python"][0]
 bad = [(n, m) for n, ms in mses.items() for m in ms if abs(m - ref) > 1e-6 * abs(ref)]
-mode = "cold (new database each run)" if sys.argv[3] == "1" else "warm (one database per side)"
+mode = "cold (new database and private server each run)" if sys.argv[3] == "1" else "warm (one database per side, its shared server reused)"
 print(f"start-up, one agent forecast from a fresh process, {sys.argv[2]} runs each, {mode}")
 print(f"test MSE: python {ref!r}, obs {mses['obs'][0]!r}, pwsh {mses['pwsh'][0]!r} "
       f"(largest relative difference {max(abs(m - ref) / abs(ref) for ms in mses.values() for m in ms):.1e}, tolerance 1e-6)")

@@ -105,12 +105,16 @@ public static class ObsScalingServer
         builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         builder.Services.AddHostedService<ParentProcessWatch>();
+        builder.Services.AddSingleton<IdleShutdown>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleShutdown>());
         builder.Services.AddHostedService<LoopbackGuard>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
 
         // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
+        var idle = app.Services.GetRequiredService<IdleShutdown>();
+        app.Use((HttpContext context, RequestDelegate next) => idle.Track(context, next));
         app.UseMiddleware<WebSecurity>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseMiddleware<UnaryCallGate>();
@@ -139,7 +143,16 @@ public static class ObsScalingServer
             }
 
             Console.Out.Flush();
+            if (options.AddressFile is { Length: > 0 } addressFile && GrpcAddresses(app) is [var first, ..])
+            {
+                AddressFile.Write(addressFile, first, options.DatabasePath);
+            }
         });
+        if (options.AddressFile is { Length: > 0 } written)
+        {
+            app.Lifetime.ApplicationStopping.Register(() => AddressFile.Remove(written));
+        }
+
         return app;
     }
 
