@@ -271,8 +271,13 @@ internal sealed class EmbeddedServer : IDisposable
             }
         };
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => address.TrySetException(new InvalidOperationException(
-            $"The ObsScaling server ({server}) exited with code {process.ExitCode} before listening. {Snapshot(errors)}".Trim()));
+        process.Exited += (_, _) =>
+        {
+            // Until the end of its output, so the message carries all it said (the database lock's refusal included).
+            process.WaitForExit();
+            address.TrySetException(new InvalidOperationException(
+                $"The ObsScaling server ({server}) exited with code {process.ExitCode} before listening. {Snapshot(errors)}".Trim()));
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
