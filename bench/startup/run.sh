@@ -80,7 +80,10 @@ for ((i = 1; i <= runs; i++)); do
   echo "$(timed obs env OBSSCALING_SERVER_IDLE="$idle" OBSSCALING_DATABASE="$(database obs "$i")" dotnet "$obs/obs.dll" -NonInteractive -Command "$script") obs" >>"$work/times"
   echo "$(timed pwsh env OBSSCALING_SERVER_IDLE="$idle" OBSSCALING_DATABASE="$(database pwsh "$i")" dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module '$obs/modules/ObsScaling/ObsScaling.psd1'; $script") pwsh" >>"$work/times"
   echo "$(timed python /usr/bin/python3 bench/startup/agents.py "$data") python" >>"$work/times"
-  tail -3 "$work/times" | sed "s/^/run $i: /" >&2
+  # The floor under the pwsh side: the local tool's PowerShell starting with nothing to do (no module).
+  t0=$(date +%s%N); dotnet pwsh -NoProfile -NonInteractive -Command '$null'; t1=$(date +%s%N)
+  echo "$(( (t1 - t0) / 1000000 )) nan pwsh-empty" >>"$work/times"
+  tail -4 "$work/times" | sed "s/^/run $i: /" >&2
 done
 
 /usr/bin/python3 - "$work/times" "$runs" "$cold" <<'PY'
@@ -89,7 +92,8 @@ rows = [line.split() for line in open(sys.argv[1])]
 times, mses = {}, {}
 for ms, mse, name in rows:
     times.setdefault(name, []).append(int(ms) / 1000)
-    mses.setdefault(name, []).append(float(mse))
+    if name != "pwsh-empty":
+        mses.setdefault(name, []).append(float(mse))
 ref = mses["python"][0]
 bad = [(n, m) for n, ms in mses.items() for m in ms if abs(m - ref) > 1e-6 * abs(ref)]
 mode = "cold (new database and private server each run)" if sys.argv[3] == "1" else "warm (one database per side, its shared server reused)"
@@ -100,6 +104,7 @@ med = {n: statistics.median(t) for n, t in times.items()}
 for n in ("obs", "pwsh", "python"):
     first = f", first {times[n][0]:.2f} s" if n != "python" else ""
     print(f"  {n:<7} median {med[n]:.2f} s  (min {min(times[n]):.2f}, max {max(times[n]):.2f}{first})")
+print(f"  (pwsh starting with nothing to do, no module: median {med['pwsh-empty']:.2f} s)")
 print(f"ratio obs/python {med['obs'] / med['python']:.2f}x   pwsh/python {med['pwsh'] / med['python']:.2f}x   (target obs <= 1.4x)")
 if bad:
     print("numbers disagree:", bad)
