@@ -93,6 +93,24 @@ public sealed class SharedServerTests : IDisposable
     }
 
     [Fact]
+    public void A_database_chosen_after_import_is_the_one_used_even_with_a_warm_server_of_the_first()
+    {
+        var env = Env(idleSeconds: 60);
+        var warm = ObsProcess.Run(["-NonInteractive", "-Command", Probe], environment: env);
+        Assert.True(warm.ExitCode == 0, $"exit {warm.ExitCode}\n{warm.Out}\n{warm.Err}");
+        var pid = ServerPid(warm.Out);
+
+        // The module's import (at obs start) finds the warm server of obs.db; the script then names another database.
+        var other = Path.Combine(_directory, "later.db");
+        var run = ObsProcess.Run(["-NonInteractive", "-Command", $"$env:OBSSCALING_DATABASE = '{other}'; {Probe}"], environment: env);
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}\n{run.Out}\n{run.Err}");
+        Assert.Contains("DB=" + other, run.Out, StringComparison.Ordinal);
+        var pid2 = ServerPid(run.Out);
+        Assert.NotEqual(pid, pid2);
+        Stop(pid2);
+    }
+
+    [Fact]
     public void A_private_server_stops_with_its_session_and_writes_no_address_file()
     {
         var run = ObsProcess.Run(["-NonInteractive", "-Command", Probe], environment: Env(idleSeconds: 0));

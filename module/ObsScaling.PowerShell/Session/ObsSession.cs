@@ -103,6 +103,12 @@ internal static class ObsSession
                 StopEmbedded();
             }
 
+            // Found by the import's warm-up, before anyone used it: $env:OBSSCALING_DATABASE may have changed since.
+            if (_server is not null && EmbeddedUsers.Count == 0 && _server.DatabasePath != EmbeddedServer.LocateDatabase())
+            {
+                StopEmbedded();
+            }
+
             if (_server is null)
             {
                 var server = EmbeddedServer.Start(cancellationToken);
