@@ -74,6 +74,8 @@ public sealed class PesterSuite : IDisposable
         Directory.CreateSymbolicLink(Path.Combine(modules, "ObsScaling"), moduleDir);
         start.Environment["PSModulePath"] = modules;
         start.Environment["OBSSCALING_DATABASE"] = Path.Combine(_work, "obs.db");
+        // Private servers: each test database's server stops with the run instead of idling on (the shared one is tested in ObsScaling.Shell.Tests).
+        start.Environment["OBSSCALING_SERVER_IDLE"] = "0";
         start.Environment["OBS_TEST_WORK"] = _work;
         start.Environment["OBS_REPOSITORY_ROOT"] = RepositoryRoot;
         start.Environment["OBS_PAPER_DATA"] = PaperDataDirectory.Path ?? "";

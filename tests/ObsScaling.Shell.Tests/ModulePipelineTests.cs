@@ -86,6 +86,7 @@ public sealed class ModulePipelineTests : IDisposable
             WorkingDirectory = root,
         };
         start.Environment["OBSSCALING_DATABASE"] = Environment["OBSSCALING_DATABASE"];
+        start.Environment["OBSSCALING_SERVER_IDLE"] = "0";
         using var process = System.Diagnostics.Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -29,6 +29,8 @@ internal static class ObsProcess
         }
 
         start.Environment.Remove("OBSSCALING_MODULE");
+        // Private servers unless a test asks otherwise: a warm server per test database would idle on after the test.
+        start.Environment["OBSSCALING_SERVER_IDLE"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;

@@ -26,6 +26,7 @@ public sealed class GetObsConnection : PSCmdlet
             ApiKeySet = !string.IsNullOrEmpty(c.ApiKey),
             ServerProcessId = server?.ProcessId,
             DatabasePath = server?.DatabasePath,
+            SharedServer = server?.IsShared,
             ConnectedAt = c.ConnectedAt,
         });
     }

@@ -38,6 +38,11 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, "ObsNotConnected", ErrorCategory.ConnectionError, null));
                 }
+                catch (ArgumentException ex)
+                {
+                    // A bad setting of the embedded server ($env:OBSSCALING_SERVER_IDLE): the message names it and its value.
+                    ThrowTerminatingError(new ErrorRecord(ex, "ObsEmbeddedServerSetting", ErrorCategory.InvalidArgument, EmbeddedServer.IdleVariable));
+                }
                 catch (Exception ex) when (ex is IOException or InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
                 {
                     ThrowTerminatingError(new ErrorRecord(ex, "ObsEmbeddedServerFailed", ErrorCategory.ConnectionError, EmbeddedServer.LocateServer()));

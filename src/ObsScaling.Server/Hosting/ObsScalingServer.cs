@@ -112,12 +112,16 @@ public static class ObsScalingServer
         builder.Services.AddSingleton(sp => new AnswerBudget(sp.GetRequiredService<IOptions<ServerOptions>>().Value.MaxAnswerBytesInFlight));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         builder.Services.AddHostedService<ParentProcessWatch>();
+        builder.Services.AddSingleton<IdleShutdown>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IdleShutdown>());
         builder.Services.AddHostedService<LoopbackGuard>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
 
         // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
+        var idle = app.Services.GetRequiredService<IdleShutdown>();
+        app.Use((HttpContext context, RequestDelegate next) => idle.Track(context, next));
         app.UseMiddleware<WebSecurity>();
         app.UseMiddleware<ApiKeyMiddleware>();
         // gRPC-Web on the web endpoint only: it turns a browser's call into an ordinary gRPC one (text mode decoded)
@@ -154,7 +158,16 @@ public static class ObsScalingServer
             }
 
             Console.Out.Flush();
+            if (options.AddressFile is { Length: > 0 } addressFile && GrpcAddresses(app) is [var first, ..])
+            {
+                AddressFile.Write(addressFile, first, options.DatabasePath);
+            }
         });
+        if (options.AddressFile is { Length: > 0 } written)
+        {
+            app.Lifetime.ApplicationStopping.Register(() => AddressFile.Remove(written));
+        }
+
         return app;
     }
 

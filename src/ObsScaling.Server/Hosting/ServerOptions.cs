@@ -56,6 +56,12 @@ public sealed class ServerOptions
     /// <summary>Heavy analyses (fits, backtests, subset searches, technique comparisons) run at once; default cores − 1, at least 1.</summary>
     public int ComputeSlots { get; set; } = Services.ComputeSlots.DefaultSlots;
 
+    /// <summary>Stop the server after this long with no request in flight (unset: never); see <see cref="IdleShutdown"/>.</summary>
+    public TimeSpan? IdleTimeout { get; set; }
+
+    /// <summary>Where to write the gRPC address once serving (unset: nowhere); see <see cref="Hosting.AddressFile"/>.</summary>
+    public string? AddressFile { get; set; }
+
     /// <summary>Deadline of one background refit (after an import), from when it gets a compute slot; a refit past it is reported as refit_failed.</summary>
     public TimeSpan RefitTimeout { get; set; } = TimeSpan.FromMinutes(5);
 

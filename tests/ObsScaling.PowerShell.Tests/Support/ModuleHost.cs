@@ -12,6 +12,13 @@ internal sealed class ModuleHost : IDisposable
 {
     private static readonly Lazy<string> Dir = new(() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "module-dir.txt")).Trim());
 
+    static ModuleHost()
+    {
+        // These tests check a session's own server (started with it, stopped with it): private servers, which also
+        // leave no warm server behind per test database. The shared server is tested in ObsScaling.Shell.Tests.
+        Environment.SetEnvironmentVariable("OBSSCALING_SERVER_IDLE", "0");
+    }
+
     public ModuleHost()
     {
         var iss = InitialSessionState.CreateDefault2();
