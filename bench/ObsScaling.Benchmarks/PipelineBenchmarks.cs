@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using ObsScaling.Core.Capability;
 using ObsScaling.Core.Domain;
-using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Import;
+using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Laws;
 
 namespace ObsScaling.Benchmarks;

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ObsScaling.Core.Capability;
-using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Import;
+using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Selection;
 
 namespace ObsScaling.Benchmarks;

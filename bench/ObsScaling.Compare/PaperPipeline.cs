@@ -1,6 +1,6 @@
 using ObsScaling.Core.Capability;
-using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Import;
+using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Laws;
 
 namespace ObsScaling.Compare;

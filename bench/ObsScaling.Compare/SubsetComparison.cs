@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using ObsScaling.Core.Capability;
-using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Import;
+using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Selection;
 
 namespace ObsScaling.Compare;

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using Prometheus;
 using ObsScaling.Server.Services;
 using ObsScaling.Server.Storage;
+using Prometheus;
 
 namespace ObsScaling.Server.Hosting;
 

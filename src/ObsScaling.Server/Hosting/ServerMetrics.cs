@@ -1,5 +1,5 @@
-using Prometheus;
 using ObsScaling.Server.Storage;
+using Prometheus;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Hosting;

@@ -128,8 +128,8 @@ internal sealed class SqliteStore : IDatasetStore, IDisposable
     }
 
     /// <summary>
-    /// Merges <paramref name="models"/> into the dataset in one transaction. <paramref name="validate"/> sees the
-    /// merged set before anything is written; if it throws, nothing is stored.
+    /// Merges <paramref name="models"/> into the dataset in one transaction. The merged set is validated before
+    /// anything is written; if that throws, nothing is stored.
     /// </summary>
     public ImportOutcome Import(string id, V1.ImportMode mode, string displayName, IReadOnlyList<MetricInfo> metrics, IReadOnlyList<ModelRecord> models)
     {

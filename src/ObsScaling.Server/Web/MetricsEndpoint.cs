@@ -1,5 +1,5 @@
-using Prometheus;
 using ObsScaling.Server.Hosting;
+using Prometheus;
 
 namespace ObsScaling.Server.Web;
 

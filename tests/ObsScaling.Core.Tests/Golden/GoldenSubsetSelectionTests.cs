@@ -1,8 +1,8 @@
 using ObsScaling.Core.Capability;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Holdout;
-using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Import;
+using ObsScaling.Core.Imputation;
 using ObsScaling.Core.Selection;
 using ObsScaling.Core.Tests.Support;
 using ObsScaling.Testing;

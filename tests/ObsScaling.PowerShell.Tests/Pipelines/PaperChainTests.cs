@@ -1,8 +1,8 @@
-using ObsScaling.Testing;
 using System.Management.Automation;
 using ObsScaling.Core.Import;
 using ObsScaling.PowerShell.Model;
 using ObsScaling.PowerShell.Tests.Support;
+using ObsScaling.Testing;
 
 namespace ObsScaling.PowerShell.Tests.Pipelines;
 

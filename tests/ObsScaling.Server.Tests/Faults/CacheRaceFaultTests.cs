@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
-using ObsScaling.Core.Domain;
 using Microsoft.Extensions.DependencyInjection;
+using ObsScaling.Core.Domain;
 using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Storage;
 using ObsScaling.Server.Tests.Errors;

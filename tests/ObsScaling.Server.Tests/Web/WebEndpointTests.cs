@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using ObsScaling.Server.Hosting;
 using Microsoft.Extensions.Configuration;
+using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Tests.Hosting;
 using ObsScaling.Server.Tests.Support;
 
