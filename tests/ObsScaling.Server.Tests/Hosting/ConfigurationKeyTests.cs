@@ -31,7 +31,9 @@ public class ConfigurationKeyTests
     {
         var ex = Assert.Throws<InvalidOperationException>(() => ObsScalingServer.Build(["--urls=http://127.0.0.1:0", "--ObsScaling:computeslot=2", "--ObsScaling:Colour=blue"]));
         Assert.Contains("keys ObsScaling:Colour; ObsScaling:computeslot (did you mean ObsScaling:ComputeSlots?)", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("Known keys: ApiKey,", ex.Message, StringComparison.Ordinal);
+        var known = ex.Message[(ex.Message.IndexOf("Known keys: ", StringComparison.Ordinal) + "Known keys: ".Length)..].TrimEnd('.').Split(", ");
+        Assert.Equal(ConfigurationKeys.Known, known);
+        Assert.Contains("ApiKey", known);
     }
 
     [Fact]
