@@ -120,6 +120,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed replic
         var listening = replicas.ListenAsync(FromOtherReplica, stoppingToken);
         try
         {
+            await Task.Run(() => QueueStaleFits(stoppingToken), stoppingToken).ConfigureAwait(false);
             await foreach (var dataset in _changes.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 var pass = PassAsync(dataset, stoppingToken);
@@ -135,6 +136,44 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed replic
         {
             await Task.WhenAll(_running.Keys).ConfigureAwait(false);
             await listening.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// At start, queues a pass for every dataset with a fit older than the dataset: a server killed between
+    /// committing a change and refitting it (or every replica, stopped at once) would otherwise leave the fits stale
+    /// until the next change. With replicas each queues it, and the refit lock and the skip of fits already at the
+    /// revision make one of them refit.
+    /// </summary>
+    private void QueueStaleFits(CancellationToken stoppingToken)
+    {
+        try
+        {
+            for (var offset = 0; ; )
+            {
+                var (datasets, total) = store.ListDatasets(offset, 200);
+                foreach (var dataset in datasets)
+                {
+                    stoppingToken.ThrowIfCancellationRequested();
+                    var id = ResourceName.ParseDataset("name", dataset.Name);
+                    var (fits, _) = store.ListFits(id, 0, 1000);
+                    if (fits.Any(f => f.DatasetRevision != dataset.Revision))
+                    {
+                        DatasetChanged(id);
+                    }
+                }
+
+                offset += datasets.Count;
+                if (datasets.Count == 0 || offset >= total)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The store may be unreachable at start (PostgreSQL restarting): the next change refits as usual.
+            LogCatchUpError(logger, ex);
         }
     }
 
@@ -338,6 +377,9 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed replic
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "refit of dataset {Dataset} failed")]
     private static partial void LogRefitError(ILogger logger, Exception ex, string dataset);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "looking for fits left stale by an earlier run failed")]
+    private static partial void LogCatchUpError(ILogger logger, Exception ex);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "a refit of dataset {Dataset} could not be recorded for the other replicas")]
     private static partial void LogRecordError(ILogger logger, Exception ex, string dataset);
