@@ -35,6 +35,9 @@ internal sealed class CallDiagnostics : IDisposable
 
     public void RecordUnexpected() => Interlocked.Increment(ref _unexpected);
 
+    /// <summary>How many calls of the method have reached their handler so far.</summary>
+    public int StartedCalls(string method) => _methods.TryGetValue(method, out var c) ? Volatile.Read(ref c.Started) : 0;
+
     /// <summary>How many calls of the method have run past their deadline so far.</summary>
     public int DeadlineOverruns(string method) => _methods.TryGetValue(method, out var c) ? Volatile.Read(ref c.Overruns) : 0;
 
@@ -42,6 +45,7 @@ internal sealed class CallDiagnostics : IDisposable
     public Scope Enter(string method)
     {
         var counter = _methods.GetOrAdd(method, _ => new Counter());
+        Interlocked.Increment(ref counter.Started);
         Interlocked.Increment(ref counter.Active);
         return new Scope(counter);
     }
@@ -61,6 +65,7 @@ internal sealed class CallDiagnostics : IDisposable
         public int Active;
         public long OverrunTicks = -1;
         public int Overruns;
+        public int Started;
 #pragma warning restore CA1051
     }
 

@@ -76,6 +76,7 @@ public class DeadlineTests(ITestOutputHelper output)
     private static async Task<TimeSpan> OverrunAsync(CallDiagnostics diagnostics, string method, TimeSpan timeout, Func<CallOptions, Task> call)
     {
         var before = diagnostics.DeadlineOverruns(method);
+        var startedBefore = diagnostics.StartedCalls(method);
         var deadline = DateTime.UtcNow + timeout;
         var started = Stopwatch.StartNew();
         await Rpc.FailsAsync(StatusCode.DeadlineExceeded, () => call(new CallOptions(deadline: deadline)));
@@ -84,6 +85,13 @@ public class DeadlineTests(ITestOutputHelper output)
         var wait = Stopwatch.StartNew();
         while (diagnostics.ActiveCalls(method) > 0 || diagnostics.DeadlineOverruns(method) == before)
         {
+            // On an overloaded machine the deadline can pass before the call reaches its handler: grpc-dotnet then
+            // answers DEADLINE_EXCEEDED itself and no work is done, which is not an overrun.
+            if (diagnostics.StartedCalls(method) == startedBefore && wait.Elapsed > TimeSpan.FromSeconds(2))
+            {
+                return TimeSpan.Zero;
+            }
+
             Assert.True(wait.Elapsed < TimeSpan.FromSeconds(30), $"{method} still running (or never started) 30 s after its deadline");
             await Task.Delay(5);
         }

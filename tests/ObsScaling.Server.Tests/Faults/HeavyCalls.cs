@@ -76,12 +76,19 @@ internal static class HeavyCalls
         var diagnostics = Diagnostics(server);
         var path = Service + method;
         var before = diagnostics.DeadlineOverruns(path);
+        var startedBefore = diagnostics.StartedCalls(path);
         var deadline = DateTime.UtcNow + timeout;
         await Rpc.FailsAsync(StatusCode.DeadlineExceeded, () => call(new CallOptions(deadline: deadline)));
 
         var wait = Stopwatch.StartNew();
         while (diagnostics.ActiveCalls(path) > 0 || diagnostics.DeadlineOverruns(path) == before || Slots(server).Running > 0)
         {
+            // The deadline passed before the call reached its handler (an overloaded machine): no work was done.
+            if (diagnostics.StartedCalls(path) == startedBefore && Slots(server).Running == 0 && wait.Elapsed > TimeSpan.FromSeconds(2))
+            {
+                return TimeSpan.Zero;
+            }
+
             Assert.True(wait.Elapsed < TimeSpan.FromSeconds(30), $"{method} still running (or never started) 30 s after its deadline");
             await Task.Delay(5);
         }
