@@ -75,6 +75,30 @@ Describe 'Import-ObsModel' {
         "$err" | Should -Match 'high'
     }
 
+    It 'loads beside another module''s Google.Protobuf (its dependencies in a load context of their own)' {
+        $env:OBS_CONFLICTING_PROTOBUF | Should -Exist
+        $script = {
+            param($Conflicting)
+            $ErrorActionPreference = 'Stop'
+            # What another module shipping Protobuf 3.25.1 leaves in the default load context.
+            $other = [System.Reflection.Assembly]::LoadFrom($Conflicting)
+            $zoo = New-ObsSyntheticZoo -Seed 4 -Families 2 -ModelsPerFamily 2
+            $dataset = $zoo | Import-ObsModel -Dataset isolated
+            $back = Get-ObsModel isolated | Sort-Object Name
+            "count=$($back.Count) added=$($dataset.ModelsAdded) same=$($back[0].Scores['downstream'] -eq ($zoo | Sort-Object Name)[0].Scores['downstream'])"
+            [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Google.Protobuf' } |
+                ForEach-Object { "protobuf=$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)/$($_.GetName().Version)" } | Sort-Object
+            "other=$($other.GetName().Version)"
+        }
+        $file = Join-Path $Work ((New-TestName 'isolation') + '.ps1')
+        Set-Content -LiteralPath $file -Value $script.ToString()
+        $run = Invoke-FreshPwsh -File $file, $env:OBS_CONFLICTING_PROTOBUF
+        $run.ExitCode | Should -Be 0 -Because ($run.Output -join "`n")
+        $run.Output | Should -Contain 'count=4 added=4 same=True'
+        $run.Output | Should -Contain 'protobuf=Default/3.25.1.0'
+        $run.Output | Should -Contain 'protobuf=ObsScaling/3.36.2.0'
+    }
+
     It 'imports the paper''s base-model CSV' -Skip:(-not $env:OBS_PAPER_DATA) {
         $name = New-TestName 'paper'
         $result = Import-ObsModel -Path (Join-Path $PaperData 'base_llm_benchmark_eval.csv') -Dataset $name
