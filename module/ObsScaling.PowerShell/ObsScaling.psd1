@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'ObsScaling.PowerShell.dll'
+    # The script root loads ObsScaling.PowerShell.dll and its dependencies in a load context of their own.
+    RootModule           = 'ObsScaling.psm1'
+    RequiredAssemblies   = @('ObsScaling.PowerShell.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f1d3c52-8a3e-4d8e-9b67-2c1f0e4b7a19'
     Author               = 'ObsScaling'

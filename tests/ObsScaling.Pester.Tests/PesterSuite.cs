@@ -79,6 +79,7 @@ public sealed class PesterSuite : IDisposable
         start.Environment["OBS_TEST_WORK"] = _work;
         start.Environment["OBS_REPOSITORY_ROOT"] = RepositoryRoot;
         start.Environment["OBS_PAPER_DATA"] = PaperDataDirectory.Path ?? "";
+        start.Environment["OBS_CONFLICTING_PROTOBUF"] = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "conflicting-protobuf.txt")).Trim();
         start.Environment.Remove("OBSSCALING_SERVER");
 
         var log = new StringBuilder();

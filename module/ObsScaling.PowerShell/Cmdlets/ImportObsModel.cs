@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Import;
@@ -10,10 +11,11 @@ namespace ObsScaling.PowerShell.Cmdlets;
 
 /// <summary>
 /// Reads the paper's wide CSV files into model objects, or (with -Dataset) uploads them, or piped models, to a
-/// named dataset and returns the dataset.
+/// named dataset and returns the dataset. Flat rows (Import-Csv of exported models) bind as models through
+/// <see cref="ObsModelConverter"/>; without -Dataset they come back out as models.
 /// </summary>
 [Cmdlet(VerbsData.Import, "ObsModel", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-[OutputType(typeof(ObsModel), ParameterSetName = [PathSet])]
+[OutputType(typeof(ObsModel), ParameterSetName = [PathSet, InputObjectSet])]
 [OutputType(typeof(ObsDataset), ParameterSetName = [PathSet, InputObjectSet])]
 public sealed class ImportObsModel : ObsCmdlet
 {
@@ -34,13 +36,17 @@ public sealed class ImportObsModel : ObsCmdlet
     [Parameter(ParameterSetName = PathSet)]
     public SwitchParameter Join { get; set; }
 
-    /// <summary>Models to upload (from Import-ObsModel, Get-ObsModel or New-ObsSyntheticZoo).</summary>
+    /// <summary>Models to upload (from Import-ObsModel, Get-ObsModel, New-ObsSyntheticZoo, or flat rows from Import-Csv).</summary>
+    /// <remarks>
+    /// Typed PSObject rather than ObsModel: a flat row with a bad cell then fails here, with an error naming the
+    /// column and its value, instead of in the binder as "the input object cannot be bound".
+    /// </remarks>
     [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
-    public ObsModel[] InputObject { get; set; } = [];
+    public PSObject[] InputObject { get; set; } = [];
 
     /// <summary>Upload to this dataset (ID, e.g. "paper-base") and return it, instead of returning the models.</summary>
     [Parameter(ParameterSetName = PathSet)]
-    [Parameter(Mandatory = true, ParameterSetName = InputObjectSet)]
+    [Parameter(ParameterSetName = InputObjectSet)]
     [ArgumentCompleter(typeof(DatasetCompleter))]
     public string? Dataset { get; set; }
 
@@ -56,8 +62,20 @@ public sealed class ImportObsModel : ObsCmdlet
     {
         if (ParameterSetName == InputObjectSet)
         {
-            foreach (var m in InputObject.Where(m => m is not null))
+            foreach (var row in InputObject.Where(m => m is not null))
             {
+                var m = ToModel(row);
+                if (m is null)
+                {
+                    continue;
+                }
+
+                if (Dataset is null)
+                {
+                    WriteObject(m);
+                    continue;
+                }
+
                 _models.Add(m);
                 AddMetrics(m.Metrics);
             }
@@ -168,6 +186,34 @@ public sealed class ImportObsModel : ObsCmdlet
         }
 
         AddMetrics(metrics);
+    }
+
+    /// <summary>The model a piped object is (an ObsModel) or describes (a flat row); null after writing why not.</summary>
+    private ObsModel? ToModel(PSObject row)
+    {
+        if (row.BaseObject is ObsModel model)
+        {
+            return model;
+        }
+
+        var converter = new ObsModelConverter();
+        if (!converter.CanConvertFrom(row, typeof(ObsModel)))
+        {
+            WriteError(new ErrorRecord(
+                new ArgumentException($"-InputObject takes models (ObsModel) or flat rows with a Name column and one column per metric, not {row.BaseObject.GetType().FullName}."),
+                "ObsNotAModel", ErrorCategory.InvalidArgument, row));
+            return null;
+        }
+
+        try
+        {
+            return (ObsModel)converter.ConvertFrom(row, typeof(ObsModel), CultureInfo.InvariantCulture, true);
+        }
+        catch (PSInvalidCastException ex)
+        {
+            WriteError(new ErrorRecord(new ArgumentException("-InputObject: " + ex.Message, ex), "ObsInvalidModelRow", ErrorCategory.InvalidData, row));
+            return null;
+        }
     }
 
     private void AddMetrics(IEnumerable<ObsMetric> metrics)

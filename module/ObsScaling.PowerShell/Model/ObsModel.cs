@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.Globalization;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Model;
@@ -5,7 +7,10 @@ namespace ObsScaling.PowerShell.Model;
 /// <summary>
 /// One evaluated model: parameters in billions, tokens in trillions, training FLOPs in 1e21, scores by metric.
 /// <see cref="Metrics"/> describes the score columns (carried along so that piped models can be uploaded).
+/// PowerShell sees it flat (<see cref="ObsModelAdapter"/>: one property per metric, so Export-Csv writes one column
+/// each) and converts flat rows back (<see cref="ObsModelConverter"/>: Import-Csv | Import-ObsModel).
 /// </summary>
+[TypeConverter(typeof(ObsModelConverter))]
 public sealed class ObsModel
 {
     public string Name { get; set; } = "";
@@ -18,6 +23,12 @@ public sealed class ObsModel
 
     public double? FlopsE21 { get; set; }
 
+    /// <summary>Public release date (written YYYY-MM-DD in files).</summary>
+    public DateOnly? ReleaseDate { get; set; }
+
+    /// <summary>Developer, e.g. "Meta".</summary>
+    public string? Organization { get; set; }
+
     public IReadOnlyDictionary<string, double> Scores { get; set; } = new Dictionary<string, double>(StringComparer.Ordinal);
 
     /// <summary>The dataset the model was read from (empty for models read from files).</summary>
@@ -28,6 +39,9 @@ public sealed class ObsModel
 
     public int ScoreCount => Scores.Count;
 
+    /// <summary>The contract's (and the CSV files') date format.</summary>
+    internal const string ReleaseDateFormat = "yyyy-MM-dd";
+
     public override string ToString() => Name;
 
     internal static ObsModel FromDomain(Core.Domain.ModelRecord m, IReadOnlyList<ObsMetric> metrics) => new()
@@ -37,6 +51,8 @@ public sealed class ObsModel
         ParametersB = m.ParametersB,
         TokensT = m.TokensT,
         FlopsE21 = m.FlopsE21,
+        ReleaseDate = m.ReleaseDate,
+        Organization = m.Organization,
         Scores = m.Scores,
         Metrics = metrics,
     };
@@ -48,6 +64,8 @@ public sealed class ObsModel
         ParametersB = m.HasParametersB ? m.ParametersB : null,
         TokensT = m.HasTokensT ? m.TokensT : null,
         FlopsE21 = m.HasFlopsE21 ? m.FlopsE21 : null,
+        ReleaseDate = m.HasReleaseDate && DateOnly.TryParseExact(m.ReleaseDate, ReleaseDateFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null,
+        Organization = m.HasOrganization && m.Organization.Length > 0 ? m.Organization : null,
         Scores = new Dictionary<string, double>(m.Scores, StringComparer.Ordinal),
         Dataset = dataset,
         Metrics = metrics,
@@ -69,6 +87,16 @@ public sealed class ObsModel
         if (FlopsE21 is { } c)
         {
             p.FlopsE21 = c;
+        }
+
+        if (ReleaseDate is { } date)
+        {
+            p.ReleaseDate = date.ToString(ReleaseDateFormat, CultureInfo.InvariantCulture);
+        }
+
+        if (Organization is { Length: > 0 } org)
+        {
+            p.Organization = org;
         }
 
         foreach (var (k, v) in Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal))
