@@ -93,7 +93,7 @@ public static class ObsScalingServer
             // Outermost first: the metrics see the status CallInterceptor maps an exception to.
             g.Interceptors.Add<MetricsInterceptor>();
             g.Interceptors.Add<CallInterceptor>();
-        });
+        }).AddJsonTranscoding(Web.RestTranscoding.Configure);
         // Our binder replaces grpc-dotnet's (same bindings; malformed single requests become INVALID_ARGUMENT).
         foreach (var binder in builder.Services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToArray())
         {
@@ -127,6 +127,7 @@ public static class ObsScalingServer
         // gRPC-Web on the web endpoint only: it turns a browser's call into an ordinary gRPC one (text mode decoded)
         // before the framing check reads it, and puts the trailers back in the body on the way out.
         app.UseWhen(web.Serves, b => b.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true }));
+        app.Use((HttpContext context, RequestDelegate next) => Web.RestTranscoding.OnWebEndpointOnly(context, next, web));
         app.UseMiddleware<UnaryCallGate>();
         app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();

@@ -1,0 +1,40 @@
+using Google.Protobuf.Reflection;
+using Google.Rpc;
+using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+
+namespace ObsScaling.Server.Web;
+
+/// <summary>
+/// REST/JSON over the contract's <c>google.api.http</c> annotations (Microsoft.AspNetCore.Grpc.JsonTranscoding), served
+/// on the web endpoint only. The transcoder adds its routes to the same endpoint data source as the gRPC methods, so
+/// Kestrel would answer them on the gRPC port too; <see cref="OnWebEndpointOnly"/> answers 404 there, as the SSE feed
+/// and /metrics do. The calls pass through the same interceptors as gRPC ones, so errors carry the same status and
+/// details (the transcoder writes the google.rpc.Status of <c>grpc-status-details-bin</c> as JSON).
+/// </summary>
+internal static class RestTranscoding
+{
+    /// <summary>
+    /// The error details our statuses carry (BadRequest, ResourceInfo, PreconditionFailure, …) must be in the type
+    /// registry: the transcoder writes them as <c>Any</c>, and without their descriptors it fails with a bare 500.
+    /// </summary>
+    public static void Configure(GrpcJsonTranscodingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.TypeRegistry = TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor);
+    }
+
+    public static bool IsRest(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<GrpcJsonTranscodingMetadata>() is not null;
+
+    /// <summary>Middleware: a transcoded route reached on the gRPC port is 404, before anything reads the body.</summary>
+    public static Task OnWebEndpointOnly(HttpContext context, RequestDelegate next, Hosting.WebEndpoint web)
+    {
+        if (IsRest(context) && !web.Serves(context))
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        return next(context);
+    }
+}
