@@ -6,6 +6,7 @@ using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Microsoft.AspNetCore.Builder;
 using ObsScaling.Server.Hosting;
+using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Tests.Errors;
 using ObsScaling.Server.Tests.Support;
 using V1 = ObsScaling.Grpc.V1;
@@ -80,6 +81,29 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task BatchImportModels_imports_over_REST_all_or_nothing()
+    {
+        await using var server = await ServerHandle.KestrelAsync("--ObsScaling:WebUrls=http://127.0.0.1:0");
+        using var http = Http(server);
+        var zoo = Rpc.SmallZoo(families: 3, perFamily: 4);
+        var batch = new V1.BatchImportModelsRequest { Header = new V1.ImportHeader { Mode = V1.ImportMode.Create } };
+        batch.Header.Metrics.AddRange(zoo.OrderedMetrics().Select(m => m.ToProto()));
+        batch.Models.AddRange(zoo.Models.Select(m => m.ToProto()));
+        var body = JsonFormatter.Default.Format(batch);
+
+        var imported = Parser.Parse<V1.ImportModelsResponse>(await OkAsync(http, HttpMethod.Post, "/v1/datasets/zoo/models:batchImport", body));
+        Assert.Equal(zoo.Count, imported.ModelsAdded);
+        Assert.Equal(imported.Dataset, await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/zoo" }));
+
+        // One nameless model refuses the whole batch, naming it as the stream would.
+        batch.Models[1].Name = "";
+        batch.Header.Mode = V1.ImportMode.Append;
+        var refused = await ErrorAsync(http, HttpMethod.Post, "/v1/datasets/zoo/models:batchImport", HttpStatusCode.BadRequest, Code.InvalidArgument, JsonFormatter.Default.Format(batch));
+        Assert.Equal("models[1].name", Assert.Single(refused.Details[0].Unpack<BadRequest>().FieldViolations).Field);
+        Assert.Equal(imported.Dataset, await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/zoo" }));
+    }
+
+    [Fact]
     public async Task The_gRPC_port_does_not_answer_REST_routes()
     {
         await using var server = await ServerHandle.KestrelAsync("--ObsScaling:WebUrls=http://127.0.0.1:0");
@@ -112,9 +136,9 @@ public sealed class RestTests
         return text;
     }
 
-    private static async Task<Google.Rpc.Status> ErrorAsync(HttpClient http, HttpMethod method, string path, HttpStatusCode expected, Code code)
+    private static async Task<Google.Rpc.Status> ErrorAsync(HttpClient http, HttpMethod method, string path, HttpStatusCode expected, Code code, string? body = null)
     {
-        using var response = await SendAsync(http, method, path, null);
+        using var response = await SendAsync(http, method, path, body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
         var status = StatusParser.Parse<Google.Rpc.Status>(text);
