@@ -86,6 +86,8 @@ public static class ObsScalingServer
             builder.Logging.AddJsonConsole();
         }
 
+        // Before AddGrpc and the binder swap below: AddGrpcSwagger calls AddGrpc itself, which would bring grpc-dotnet's binder back.
+        Web.RestTranscoding.AddOpenApi(builder.Services);
         builder.Services.AddGrpc(g =>
         {
             g.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
@@ -128,6 +130,7 @@ public static class ObsScalingServer
         // before the framing check reads it, and puts the trailers back in the body on the way out.
         app.UseWhen(web.Serves, b => b.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true }));
         app.Use((HttpContext context, RequestDelegate next) => Web.RestTranscoding.OnWebEndpointOnly(context, next, web));
+        app.UseWhen(web.Serves, b => b.UseSwagger(o => o.RouteTemplate = Web.RestTranscoding.OpenApiRoute));
         app.UseMiddleware<UnaryCallGate>();
         app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();

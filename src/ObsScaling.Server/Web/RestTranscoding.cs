@@ -1,6 +1,8 @@
 using Google.Protobuf.Reflection;
 using Google.Rpc;
 using Microsoft.AspNetCore.Grpc.JsonTranscoding;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.OpenApi.Models;
 
 namespace ObsScaling.Server.Web;
 
@@ -21,6 +23,17 @@ internal static class RestTranscoding
     {
         ArgumentNullException.ThrowIfNull(options);
         options.TypeRegistry = TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor);
+    }
+
+    /// <summary>Where the OpenAPI document of the REST routes is served (web endpoint only).</summary>
+    public const string OpenApiRoute = "openapi/{documentName}.json";
+
+    /// <summary>The OpenAPI document: the transcoded routes as Grpc.Swagger describes them, from the annotations.</summary>
+    public static void AddOpenApi(IServiceCollection services)
+    {
+        services.AddGrpcSwagger();
+        services.TryAddEnumerable(Microsoft.Extensions.DependencyInjection.ServiceDescriptor.Transient<Microsoft.AspNetCore.Mvc.ApiExplorer.IApiDescriptionProvider, OpenApiPaths>());
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo { Title = "ObsScaling REST/JSON", Version = "v1", Description = "obsscaling.v1 transcoded from its google.api.http annotations" }));
     }
 
     public static bool IsRest(HttpContext context) =>

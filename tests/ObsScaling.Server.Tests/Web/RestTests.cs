@@ -104,6 +104,34 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_lists_the_REST_routes_with_one_path_parameter_per_segment()
+    {
+        await using var server = await ServerHandle.KestrelAsync("--ObsScaling:WebUrls=http://127.0.0.1:0");
+        using var http = Http(server);
+        using var document = System.Text.Json.JsonDocument.Parse(await OkAsync(http, HttpMethod.Get, "/openapi/v1.json"));
+        var paths = document.RootElement.GetProperty("paths");
+        var routes = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => $"{o.Name.ToUpperInvariant()} {p.Name}")).ToHashSet(StringComparer.Ordinal);
+        string[] expected =
+        [
+            "GET /v1/datasets", "GET /v1/datasets/{dataset}", "DELETE /v1/datasets/{dataset}", "GET /v1/datasets/{dataset}/models",
+            "POST /v1/datasets/{header.dataset}/models:batchImport", "POST /v1/datasets/{dataset}:decompose",
+            "POST /v1/datasets/{dataset}/fits", "GET /v1/datasets/{dataset}/fits", "GET /v1/datasets/{dataset}/fits/{fit}",
+            "DELETE /v1/datasets/{dataset}/fits/{fit}", "GET /v1/datasets/{dataset}/fits/{fit}/forecasts",
+            "POST /v1/datasets/{dataset}:backtest", "POST /v1/datasets/{dataset}:selectSubset", "POST /v1/datasets/{dataset}:compareTechniques",
+            "POST /v1/ledgers/{ledger}/entries", "GET /v1/ledgers/{ledger}/entries", "GET /v1/ledgers/{ledger}/entries/{entry}",
+            "POST /v1/ledgers/{ledger}:score", "POST /v1/plots:render",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), routes.Order(StringComparer.Ordinal));
+        var getFit = paths.GetProperty("/v1/datasets/{dataset}/fits/{fit}").GetProperty("get");
+        Assert.Equal(["dataset", "fit"], getFit.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "path").Select(p => p.GetProperty("name").GetString()));
+
+        // Like the routes, the document is not served on the gRPC port.
+        using var grpcPort = new HttpClient { BaseAddress = new Uri(server.Address), DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var missing = await grpcPort.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
     public async Task The_gRPC_port_does_not_answer_REST_routes()
     {
         await using var server = await ServerHandle.KestrelAsync("--ObsScaling:WebUrls=http://127.0.0.1:0");
