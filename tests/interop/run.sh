@@ -4,7 +4,7 @@
 #   tests/interop/run.sh [path/to/ObsScaling.Server.dll]
 #
 # Default dll: src/ObsScaling.Server/bin/Release/net10.0/ObsScaling.Server.dll. Starts the server on a free
-# loopback port with a temporary database, waits for its listening line, installs the Node client's
+# loopback port (and its web endpoint on another) with a temporary database, waits for its listening line, installs the Node client's
 # packages if needed (npm ci), runs `node --test` (TAP output) and stops the server. Exits with node's
 # status; exits 77 (skipped) without starting anything when the paper's data (shared/data/obsscaling
 # in an ancestor folder of the repository) is absent.
@@ -49,7 +49,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet "$dll" --urls=http://127.0.0.1:0 "--ObsScaling:DatabasePath=$work/obs.db" \
+dotnet "$dll" --urls=http://127.0.0.1:0 --ObsScaling:WebUrls=http://127.0.0.1:0 "--ObsScaling:DatabasePath=$work/obs.db" \
   --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
 server_pid=$!
 
@@ -67,7 +67,14 @@ if [ -z "$address" ]; then
   cat "$work/server.log" >&2
   exit 1
 fi
-echo "interop: server $server_pid listening on $address (data: $data)"
+# The web endpoint (REST/JSON, rest.test.mjs) prints its own line right after the gRPC one.
+web_address=""
+for _ in $(seq 50); do
+  web_address="$(sed -n 's/^ObsScaling web endpoint listening on //p' "$work/server.log" | head -1 | tr -d '\r')"
+  [ -n "$web_address" ] && break
+  sleep 0.1
+done
+echo "interop: server $server_pid listening on $address, web endpoint ${web_address:-none} (data: $data)"
 
 cd "$node_dir"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -78,7 +85,7 @@ set +e
 # The contract's self-contained descriptor set, which the build writes beside the contracts assembly.
 protoset="${OBSSCALING_PROTOSET:-$(dirname "$dll")/obsscaling.protoset}"
 [ -f "$protoset" ] || protoset="$repo/src/ObsScaling.Contracts/bin/Release/net10.0/obsscaling.protoset"
-OBSSCALING_PROTOSET="$protoset" OBSSCALING_ADDRESS="$address" node --test --test-reporter=tap
+OBSSCALING_PROTOSET="$protoset" OBSSCALING_ADDRESS="$address" OBSSCALING_WEB_ADDRESS="$web_address" node --test --test-reporter=tap
 status=$?
 set -e
 

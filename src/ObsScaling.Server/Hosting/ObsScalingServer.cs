@@ -86,6 +86,8 @@ public static class ObsScalingServer
             builder.Logging.AddJsonConsole();
         }
 
+        // Before AddGrpc and the binder swap below: AddGrpcSwagger calls AddGrpc itself, which would bring grpc-dotnet's binder back.
+        Web.RestTranscoding.AddOpenApi(builder.Services);
         builder.Services.AddGrpc(g =>
         {
             g.MaxReceiveMessageSize = options.MaxReceiveMessageBytes;
@@ -93,7 +95,7 @@ public static class ObsScalingServer
             // Outermost first: the metrics see the status CallInterceptor maps an exception to.
             g.Interceptors.Add<MetricsInterceptor>();
             g.Interceptors.Add<CallInterceptor>();
-        });
+        }).AddJsonTranscoding(Web.RestTranscoding.Configure);
         // Our binder replaces grpc-dotnet's (same bindings; malformed single requests become INVALID_ARGUMENT).
         foreach (var binder in builder.Services.Where(d => d.ServiceType == typeof(IServiceMethodProvider<>) && d.ImplementationType?.Name == "BinderServiceMethodProvider`1").ToArray())
         {
@@ -127,6 +129,8 @@ public static class ObsScalingServer
         // gRPC-Web on the web endpoint only: it turns a browser's call into an ordinary gRPC one (text mode decoded)
         // before the framing check reads it, and puts the trailers back in the body on the way out.
         app.UseWhen(web.Serves, b => b.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true }));
+        app.Use((HttpContext context, RequestDelegate next) => Web.RestTranscoding.OnWebEndpointOnly(context, next, web));
+        app.UseWhen(web.Serves, b => b.UseSwagger(o => o.RouteTemplate = Web.RestTranscoding.OpenApiRoute));
         app.UseMiddleware<UnaryCallGate>();
         app.UseMiddleware<RequestFraming>();
         app.MapGrpcService<ObsScalingService>();

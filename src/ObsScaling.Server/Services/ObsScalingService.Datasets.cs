@@ -18,6 +18,15 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
 {
     private readonly ServerOptions _options = options.Value;
 
+    /// <summary>The unary form of <see cref="ImportModels"/>: the header and models replayed as its stream would carry them.</summary>
+    public override Task<V1.ImportModelsResponse> BatchImportModels(V1.BatchImportModelsRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var messages = new List<V1.ImportModelsRequest>(request.Models.Count + 1) { new() { Header = request.Header ?? new V1.ImportHeader() } };
+        messages.AddRange(request.Models.Select(m => new V1.ImportModelsRequest { Model = m }));
+        return ImportModels(new ListStreamReader<V1.ImportModelsRequest>(messages), context);
+    }
+
     public override async Task<V1.ImportModelsResponse> ImportModels(IAsyncStreamReader<V1.ImportModelsRequest> requestStream, ServerCallContext context)
     {
         V1.ImportHeader? header = null;

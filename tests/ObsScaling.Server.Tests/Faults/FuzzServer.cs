@@ -23,6 +23,7 @@ public sealed class FuzzServer : IAsyncLifetime
     internal IReadOnlyDictionary<string, byte[][]> ValidRequests { get; } = new Dictionary<string, byte[][]>(StringComparer.Ordinal)
     {
         ["ImportModels"] = [.. Rpc.Import("fuzz-import", Rpc.Metrics(Rpc.SmallZoo()).Take(3), Rpc.Model("m1", "f", ("bench-1", 0.4)), Rpc.Model("m2", "g", ("bench-2", 0.6))).Select(m => m.ToByteArray())],
+        ["BatchImportModels"] = [BatchImport().ToByteArray()],
         ["GetDataset"] = [new V1.GetDatasetRequest { Name = "datasets/fuzz" }.ToByteArray()],
         ["ListDatasets"] = [new V1.ListDatasetsRequest { PageSize = 10 }.ToByteArray()],
         ["DeleteDataset"] = [new V1.DeleteDatasetRequest { Name = "datasets/fuzz-spare", Force = true }.ToByteArray()],
@@ -126,6 +127,15 @@ public sealed class FuzzServer : IAsyncLifetime
 
         Assert.Equal(0, diagnostics.ActiveCalls());
         Assert.Equal(0, diagnostics.UnexpectedErrors);
+    }
+
+    /// <summary>The ImportModels stream's messages as one BatchImportModels request (another dataset, so the two do not race).</summary>
+    private static V1.BatchImportModelsRequest BatchImport()
+    {
+        var messages = Rpc.Import("fuzz-batch", Rpc.Metrics(Rpc.SmallZoo()).Take(3), Rpc.Model("m1", "f", ("bench-1", 0.4)), Rpc.Model("m2", "g", ("bench-2", 0.6)));
+        var batch = new V1.BatchImportModelsRequest { Header = messages.First().Header };
+        batch.Models.AddRange(messages.Skip(1).Select(m => m.Model));
+        return batch;
     }
 
     internal string Report() => $"shed by the server (ENHANCE_YOUR_CALM): {Shed}{Environment.NewLine}" + string.Join(Environment.NewLine, Tally.OrderBy(t => t.Key.Method, StringComparer.Ordinal).ThenBy(t => t.Key.Code).Select(t => $"{t.Key.Method,-14} {t.Key.Code,-20} {t.Value,6}"));
