@@ -17,6 +17,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         using var active = diagnostics.Enter(context.Method);
         try
         {
+            CheckTranscoded(request, context);
             var response = await continuation(request, context).ConfigureAwait(false);
             Log(context, start, StatusCode.OK, null);
             return response;
@@ -57,6 +58,7 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         using var active = diagnostics.Enter(context.Method);
         try
         {
+            CheckTranscoded(request, context);
             await continuation(request, responseStream, context).ConfigureAwait(false);
             Log(context, start, StatusCode.OK, null);
         }
@@ -86,6 +88,20 @@ internal sealed partial class CallInterceptor(ILogger<CallInterceptor> logger, C
         finally
         {
             RecordOverrun(context);
+        }
+    }
+
+    /// <summary>
+    /// A request that came as JSON (REST transcoding) never passed the gRPC marshaller that refuses control characters
+    /// in every string (<see cref="CheckedServiceMethodProvider{TService}"/>), so it is checked here; a gRPC request
+    /// was checked as it was read and is not walked twice.
+    /// </summary>
+    private static void CheckTranscoded<TRequest>(TRequest request, ServerCallContext context)
+    {
+        var contentType = context.GetHttpContext().Request.ContentType;
+        if (request is Google.Protobuf.IMessage message && (contentType is null || !contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)))
+        {
+            RequestText.Check(message);
         }
     }
 

@@ -101,6 +101,15 @@ public sealed class RestTests
         var refused = await ErrorAsync(http, HttpMethod.Post, "/v1/datasets/zoo/models:batchImport", HttpStatusCode.BadRequest, Code.InvalidArgument, JsonFormatter.Default.Format(batch));
         Assert.Equal("models[1].name", Assert.Single(refused.Details[0].Unpack<BadRequest>().FieldViolations).Field);
         Assert.Equal(imported.Dataset, await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/zoo" }));
+
+        // JSON requests never pass the gRPC marshaller: control characters are refused for them too (a bell in a
+        // family name), naming the field.
+        batch.Models[1].Name = "fine";
+        batch.Models[1].Family = "fam\u0007ily";
+        var bell = await ErrorAsync(http, HttpMethod.Post, "/v1/datasets/zoo/models:batchImport", HttpStatusCode.BadRequest, Code.InvalidArgument, JsonFormatter.Default.Format(batch));
+        Assert.True(bell.Details.Count > 0, bell.ToString());
+        Assert.Contains(bell.Details[0].Unpack<BadRequest>().FieldViolations, v => v.Field == "models[1].family");
+        Assert.Equal(imported.Dataset, await server.Client.GetDatasetAsync(new V1.GetDatasetRequest { Name = "datasets/zoo" }));
     }
 
     [Fact]
