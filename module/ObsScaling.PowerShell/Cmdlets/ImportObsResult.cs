@@ -167,6 +167,7 @@ public sealed class ImportObsResult : ObsCmdlet
                 ResultFormat.LmEvalHarness => V1.ResultFormat.LmEvalHarness,
                 ResultFormat.OpenLlmLeaderboardV1 => V1.ResultFormat.OpenLlmLeaderboardV1,
                 ResultFormat.OpenLlmLeaderboardV2 => V1.ResultFormat.OpenLlmLeaderboardV2,
+                ResultFormat.EpochBenchmarkingHub => V1.ResultFormat.EpochBenchmarkingHub,
                 _ => V1.ResultFormat.TidyCsv,
             },
             Scale = Scale switch

@@ -20,11 +20,12 @@ internal static class ImportMapping
             V1.ResultFormat.OpenLlmLeaderboardV1 => ResultFormat.OpenLlmLeaderboardV1,
             V1.ResultFormat.OpenLlmLeaderboardV2 => ResultFormat.OpenLlmLeaderboardV2,
             V1.ResultFormat.TidyCsv => ResultFormat.TidyCsv,
+            V1.ResultFormat.EpochBenchmarkingHub => ResultFormat.EpochBenchmarkingHub,
             _ => (ResultFormat?)null,
         };
         if (format is null)
         {
-            v.Add(new FieldViolation(OptionsField + ".format", o.Format.ToString(), "choose a format: LM_EVAL_HARNESS, OPEN_LLM_LEADERBOARD_V1, OPEN_LLM_LEADERBOARD_V2 or TIDY_CSV"));
+            v.Add(new FieldViolation(OptionsField + ".format", o.Format.ToString(), "choose a format: LM_EVAL_HARNESS, OPEN_LLM_LEADERBOARD_V1, OPEN_LLM_LEADERBOARD_V2, TIDY_CSV or EPOCH_BENCHMARKING_HUB"));
         }
 
         var metrics = new List<MetricSelection>();

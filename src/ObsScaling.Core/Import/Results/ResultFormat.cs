@@ -14,4 +14,7 @@ public enum ResultFormat
 
     /// <summary>A long CSV: <c>model, benchmark, value[, stderr]</c>, one row per score.</summary>
     TidyCsv,
+
+    /// <summary>Epoch AI Benchmarking Hub CSV, one file per benchmark (named by its stem), one row per model version.</summary>
+    EpochBenchmarkingHub,
 }

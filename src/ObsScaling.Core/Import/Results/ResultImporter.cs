@@ -38,6 +38,9 @@ public static class ResultImporter
                     case ResultFormat.TidyCsv:
                         rows.AddRange(TidyCsvReader.Read(file, PaperMetrics.Describe, metrics, problems));
                         break;
+                    case ResultFormat.EpochBenchmarkingHub:
+                        rows.AddRange(EpochHubReader.Read(file, PaperMetrics.Describe, metrics, problems));
+                        break;
                     default:
                         throw new ObsValidationException("format", options.Format.ToString(), "unknown format");
                 }
@@ -97,8 +100,16 @@ public static class ResultImporter
 
         var parameters = x.ParametersB ?? m.ParametersB;
         var tokens = x.TokensT ?? m.TokensT;
-        // FLOPs from the results file were not given by anyone (ModelRecord fills 6·N·D): recompute from the new sizes.
-        return new ModelRecord(m.Name, x.Family ?? m.Family ?? rules.Infer(m.Name), parameters, tokens, x.FlopsE21, m.Scores);
+        // FLOPs of a harness file were not given by anyone (ModelRecord fills 6·N·D): recompute from new sizes. When the
+        // metadata gives no sizes, the record's FLOPs stand (an Epoch CSV states them).
+        var flops = x.FlopsE21 ?? (x.ParametersB is null && x.TokensT is null ? m.FlopsE21 : null);
+        return new ModelRecord(m.Name, x.Family ?? m.Family ?? rules.Infer(m.Name), parameters, tokens, flops, m.Scores)
+        {
+            StandardErrors = m.StandardErrors,
+            SampleCounts = m.SampleCounts,
+            ReleaseDate = x.ReleaseDate ?? m.ReleaseDate,
+            Organization = x.Organization ?? m.Organization,
+        };
     }
 
     private static void Validate(IReadOnlyList<ImportSource> files, ImportOptions options)
