@@ -67,6 +67,10 @@ public sealed class ImportObsResult : ObsCmdlet
     [Parameter]
     public SwitchParameter AllowMissingTask { get; set; }
 
+    /// <summary>Every Eval Ever: store bounded scores as (score − min)/(max − min) so sources on 0–100 and 0–1 agree.</summary>
+    [Parameter]
+    public SwitchParameter NormalizeScore { get; set; }
+
     /// <summary>Upload to this dataset and return it, instead of returning the models.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(DatasetCompleter))]
@@ -136,6 +140,7 @@ public sealed class ImportObsResult : ObsCmdlet
                 FamilyRules = NoDefaultFamilyRule ? rules : rules.Then(FamilyRules.Default),
                 Duplicates = Duplicate,
                 AllowMissingTasks = AllowMissingTask,
+                NormalizeScores = NormalizeScore,
             };
             var sources = _files.Select(f => new ImportSource(names[f], File.ReadAllText(f))).ToList();
             set = ResultImporter.Import(sources, metadata is null ? null : new ImportSource(System.IO.Path.GetFileName(metadata), File.ReadAllText(metadata)), options);
@@ -168,6 +173,7 @@ public sealed class ImportObsResult : ObsCmdlet
                 ResultFormat.OpenLlmLeaderboardV1 => V1.ResultFormat.OpenLlmLeaderboardV1,
                 ResultFormat.OpenLlmLeaderboardV2 => V1.ResultFormat.OpenLlmLeaderboardV2,
                 ResultFormat.EpochBenchmarkingHub => V1.ResultFormat.EpochBenchmarkingHub,
+                ResultFormat.EveryEvalEver => V1.ResultFormat.EveryEvalEver,
                 _ => V1.ResultFormat.TidyCsv,
             },
             Scale = Scale switch
@@ -185,6 +191,7 @@ public sealed class ImportObsResult : ObsCmdlet
             },
             NoDefaultFamilyRules = NoDefaultFamilyRule,
             AllowMissingTasks = AllowMissingTask,
+            NormalizeScores = NormalizeScore,
         };
         options.Metrics.AddRange(Metric);
         options.FamilyRules.AddRange(FamilyRule);

@@ -42,4 +42,46 @@ public class ImportFormatsTests(SharedServer shared) : IClassFixture<SharedServe
         var v = Rpc.Violation(status, "swe_bench.csv:1:1", "");
         Assert.Contains("mean_score", v.Description, StringComparison.Ordinal);
     }
+
+    private static string EveryEvalRecord(string model, double score, double se, int max) => $$"""
+        {"schema_version": "0.3.0", "evaluation_id": "mmlu_pro/{{model}}/1767225600", "retrieved_timestamp": "1767225600",
+         "source_metadata": {"source_type": "documentation", "source_organization_name": "Org", "evaluator_relationship": "third_party"},
+         "model_info": {"name": "Shown name", "id": "{{model}}"},
+         "eval_library": {"name": "unknown", "version": "unknown"},
+         "evaluation_results": [{"evaluation_name": "MMLU-Pro", "source_data": {"dataset_name": "MMLU-Pro", "source_type": "url", "url": ["https://example.org"]},
+           "metric_config": {"lower_is_better": false, "score_type": "continuous", "min_score": 0, "max_score": {{max}}},
+           "score_details": {"score": {{score.ToString(System.Globalization.CultureInfo.InvariantCulture)}}, "uncertainty": {"standard_error": {"value": {{se.ToString(System.Globalization.CultureInfo.InvariantCulture)}} } } } } ]}
+        """;
+
+    [Fact]
+    public async Task Every_eval_ever_records_on_two_scales_land_on_one_when_normalised()
+    {
+        var files = new[]
+        {
+            ("page.json", EveryEvalRecord("acme/m-7b", 52.08, 0.4, 100), V1.FileRole.Results),
+            ("run.json", EveryEvalRecord("acme/m-1b", 0.46, 0.005, 1), V1.FileRole.Results),
+        };
+        var refused = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => ImportFilesTests.ImportAsync(_client, Header("eee", V1.ResultFormat.EveryEvalEver), files));
+        Assert.Contains("normalize_scores", Rpc.Detail<Google.Rpc.BadRequest>(refused).FieldViolations.Single().Description, StringComparison.Ordinal);
+
+        var header = Header("eee", V1.ResultFormat.EveryEvalEver);
+        header.Options.NormalizeScores = true;
+        var response = await ImportFilesTests.ImportAsync(_client, header, files, chunkBytes: 64);
+        Assert.Equal(2, response.ModelsAdded);
+        var models = (await _client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/eee" })).Models;
+        var big = models.Single(m => m.Name == "acme/m-7b");
+        Assert.Equal(0.5208, big.Scores["MMLU-Pro"], 12);
+        Assert.Equal(0.004, big.StandardErrors["MMLU-Pro"], 12);
+    }
+
+    [Fact]
+    public async Task A_truncated_every_eval_ever_record_names_the_file()
+    {
+        var text = EveryEvalRecord("m", 0.5, 0.01, 1);
+        var status = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => ImportFilesTests.ImportAsync(_client, Header("eee-bad", V1.ResultFormat.EveryEvalEver),
+            [("6f1e-uuid.json", text[..(text.Length / 2)], V1.FileRole.Results)]));
+        var v = Rpc.Detail<Google.Rpc.BadRequest>(status).FieldViolations.Single();
+        Assert.StartsWith("6f1e-uuid.json:", v.Field, StringComparison.Ordinal);
+        Assert.StartsWith("not valid JSON", v.Description, StringComparison.Ordinal);
+    }
 }

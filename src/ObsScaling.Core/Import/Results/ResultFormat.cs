@@ -17,4 +17,7 @@ public enum ResultFormat
 
     /// <summary>Epoch AI Benchmarking Hub CSV, one file per benchmark (named by its stem), one row per model version.</summary>
     EpochBenchmarkingHub,
+
+    /// <summary>Every Eval Ever aggregate JSON (<c>eval.schema.json</c> 0.2.x/0.3.x), one evaluation record per file.</summary>
+    EveryEvalEver,
 }

@@ -18,6 +18,7 @@ public static class ResultImporter
         var problems = new ImportProblems();
         var metrics = new List<MetricInfo>();
         var rows = new List<ResultRow>();
+        var scales = new Dictionary<string, MetricScale>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             try
@@ -41,6 +42,9 @@ public static class ResultImporter
                     case ResultFormat.EpochBenchmarkingHub:
                         rows.AddRange(EpochHubReader.Read(file, PaperMetrics.Describe, metrics, problems));
                         break;
+                    case ResultFormat.EveryEvalEver:
+                        rows.AddRange(EveryEvalEverReader.Read(file, options.NormalizeScores, scales, problems));
+                        break;
                     default:
                         throw new ObsValidationException("format", options.Format.ToString(), "unknown format");
                 }
@@ -63,6 +67,8 @@ public static class ResultImporter
             }
         }
 
+        // Every Eval Ever scales are known only once every file has declared its own (and shown its values).
+        metrics.AddRange(scales.Values.Select(s => s.ToMetric()));
         if (options.Format == ResultFormat.LmEvalHarness)
         {
             metrics.AddRange(options.Metrics.Select(m => PaperMetrics.Describe(m.Name)));

@@ -37,6 +37,7 @@ internal static class ResultMerger
             first.Scores.ToDictionary(kv => kv.Key, kv => (kv.Value.Value, kv.Value.At, first), StringComparer.Ordinal);
 
         private readonly Dictionary<string, double> _errors = new(first.StandardErrors, StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _counts = new(first.SampleCounts, StringComparer.Ordinal);
 
         private ResultRow _identity = first;
         private DateOnly? _released = first.ReleaseDate;
@@ -87,6 +88,15 @@ internal static class ResultMerger
                     {
                         _errors.Remove(metric);
                     }
+
+                    if (row.SampleCounts.TryGetValue(metric, out var n))
+                    {
+                        _counts[metric] = n;
+                    }
+                    else
+                    {
+                        _counts.Remove(metric);
+                    }
                 }
             }
 
@@ -108,6 +118,7 @@ internal static class ResultMerger
                 _scores.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal))
             {
                 StandardErrors = _errors.ToImmutableDictionary(StringComparer.Ordinal),
+                SampleCounts = _counts.ToImmutableDictionary(StringComparer.Ordinal),
                 ReleaseDate = _released,
                 Organization = _organization,
             };

@@ -34,6 +34,9 @@ internal sealed class ResultRow(string model, SourceLocation at)
     /// <summary>Standard errors of some of <see cref="Scores"/>; they travel with their score through the merge.</summary>
     public Dictionary<string, double> StandardErrors { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many samples some of <see cref="Scores"/> were computed from.</summary>
+    public Dictionary<string, long> SampleCounts { get; } = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Benchmarks this row's file lacks, with the error to report if no other file of the same model has them
     /// (one model's benchmarks may come from several harness runs).
