@@ -142,8 +142,13 @@ public sealed class ImportObsResult : ObsCmdlet
                 AllowMissingTasks = AllowMissingTask,
                 NormalizeScores = NormalizeScore,
             };
-            var sources = _files.Select(f => new ImportSource(names[f], File.ReadAllText(f))).ToList();
-            set = ResultImporter.Import(sources, metadata is null ? null : new ImportSource(System.IO.Path.GetFileName(metadata), File.ReadAllText(metadata)), options);
+            // Inspect AI .eval logs are zips: the engine gets their bytes.
+            var sources = _files.Select(f => Format == ResultFormat.InspectAi
+                ? new ImportSource(names[f], "") { Bytes = File.ReadAllBytes(f) }
+                : new ImportSource(names[f], File.ReadAllText(f))).ToList();
+            var warnings = new List<string>();
+            set = ResultImporter.Import(sources, metadata is null ? null : new ImportSource(System.IO.Path.GetFileName(metadata), File.ReadAllText(metadata)), options, warnings);
+            warnings.ForEach(WriteWarning);
         }
         catch (ObsValidationException ex)
         {
@@ -174,6 +179,7 @@ public sealed class ImportObsResult : ObsCmdlet
                 ResultFormat.OpenLlmLeaderboardV2 => V1.ResultFormat.OpenLlmLeaderboardV2,
                 ResultFormat.EpochBenchmarkingHub => V1.ResultFormat.EpochBenchmarkingHub,
                 ResultFormat.EveryEvalEver => V1.ResultFormat.EveryEvalEver,
+                ResultFormat.InspectAi => V1.ResultFormat.InspectAi,
                 _ => V1.ResultFormat.TidyCsv,
             },
             Scale = Scale switch
@@ -228,6 +234,11 @@ public sealed class ImportObsResult : ObsCmdlet
         Await(call.RequestStream.CompleteAsync());
         var response = Await(call.ResponseAsync);
         CompleteProgress(1, "Uploading result files");
+        foreach (var warning in response.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         var ds = ObsDataset.FromProto(response.Dataset);
         ds.ModelsAdded = response.ModelsAdded;
         ds.ModelsReplaced = response.ModelsReplaced;

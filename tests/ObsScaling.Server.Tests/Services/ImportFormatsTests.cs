@@ -1,3 +1,6 @@
+using System.IO.Compression;
+using System.Text;
+using Google.Protobuf;
 using Grpc.Core;
 using ObsScaling.Server.Tests.Errors;
 using ObsScaling.Server.Tests.Support;
@@ -83,5 +86,60 @@ public class ImportFormatsTests(SharedServer shared) : IClassFixture<SharedServe
         var v = Rpc.Detail<Google.Rpc.BadRequest>(status).FieldViolations.Single();
         Assert.StartsWith("6f1e-uuid.json:", v.Field, StringComparison.Ordinal);
         Assert.StartsWith("not valid JSON", v.Description, StringComparison.Ordinal);
+    }
+
+    private static string InspectLog(string model, string status) =>
+        "{\"version\": 2, \"status\": \"" + status + "\", \"eval\": {\"task\": \"inspect_evals/gpqa_diamond\", \"model\": \"" + model + "\"},\n" +
+        " \"results\": {\"completed_samples\": 198, \"scores\": [{\"name\": \"choice\", \"metrics\": {\"accuracy\": {\"value\": 0.5}, \"stderr\": {\"value\": NaN}}}]},\n" +
+        " \"samples\": []}";
+
+    private static byte[] EvalZip(params (string Name, string Text)[] members)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, text) in members)
+            {
+                using var w = zip.CreateEntry(name).Open();
+                w.Write(Encoding.UTF8.GetBytes(text));
+            }
+        }
+
+        return stream.ToArray();
+    }
+
+    private async Task<V1.ImportFilesResponse> UploadBytesAsync(string dataset, params (string Name, byte[] Bytes)[] files)
+    {
+        using var call = _client.ImportFiles();
+        await call.RequestStream.WriteAsync(new V1.ImportFilesRequest { Header = Header(dataset, V1.ResultFormat.InspectAi) });
+        foreach (var (name, bytes) in files)
+        {
+            await call.RequestStream.WriteAsync(new V1.ImportFilesRequest { Chunk = new V1.FileChunk { FileName = name, Role = V1.FileRole.Results, Content = ByteString.CopyFrom(bytes) } });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call.ResponseAsync;
+    }
+
+    [Fact]
+    public async Task Inspect_logs_as_bytes_import_and_an_unfinished_run_is_a_warning()
+    {
+        var response = await UploadBytesAsync("inspect",
+            ("a.eval", EvalZip(("_journal/start.json", "{}"), ("header.json", InspectLog("openai/gpt-4o-2024-08-06", "success")))),
+            ("b.json", Encoding.UTF8.GetBytes(InspectLog("hf/Qwen/Qwen2.5-7B-Instruct", "success"))),
+            ("c.json", Encoding.UTF8.GetBytes(InspectLog("m", "error"))));
+        Assert.Equal(2, response.ModelsAdded);
+        Assert.StartsWith("c.json: status 'error'", Assert.Single(response.Warnings), StringComparison.Ordinal);
+        var models = (await _client.ListModelsAsync(new V1.ListModelsRequest { Parent = "datasets/inspect" })).Models;
+        Assert.Equal(0.5, models.Single(m => m.Name == "openai/gpt-4o-2024-08-06").Scores["inspect_evals/gpqa_diamond"]);
+        Assert.Equal(198, models[0].SampleCounts["inspect_evals/gpqa_diamond"]);
+    }
+
+    [Fact]
+    public async Task An_eval_archive_without_header_json_names_the_file()
+    {
+        var status = await Rpc.FailsAsync(StatusCode.InvalidArgument, () => UploadBytesAsync("inspect-bad", ("run.eval", EvalZip(("_journal/start.json", "{}")))));
+        var v = Rpc.Violation(status, "run.eval:1:1", "");
+        Assert.Contains("no header.json", v.Description, StringComparison.Ordinal);
     }
 }

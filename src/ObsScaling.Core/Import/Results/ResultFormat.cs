@@ -20,4 +20,7 @@ public enum ResultFormat
 
     /// <summary>Every Eval Ever aggregate JSON (<c>eval.schema.json</c> 0.2.x/0.3.x), one evaluation record per file.</summary>
     EveryEvalEver,
+
+    /// <summary>Inspect AI eval logs: <c>.eval</c> (a zip; its <c>header.json</c>) or <c>.json</c> (the whole log).</summary>
+    InspectAi,
 }

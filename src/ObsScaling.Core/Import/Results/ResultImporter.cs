@@ -10,8 +10,13 @@ namespace ObsScaling.Core.Import.Results;
 /// </summary>
 public static class ResultImporter
 {
-    public static ModelSet Import(IReadOnlyList<ImportSource> files, ImportSource? metadata, ImportOptions options)
+    public static ModelSet Import(IReadOnlyList<ImportSource> files, ImportSource? metadata, ImportOptions options) =>
+        Import(files, metadata, options, []);
+
+    /// <summary>As above; <paramref name="warnings"/> receives files read but deliberately not imported (an unfinished Inspect run).</summary>
+    public static ModelSet Import(IReadOnlyList<ImportSource> files, ImportSource? metadata, ImportOptions options, ICollection<string> warnings)
     {
+        ArgumentNullException.ThrowIfNull(warnings);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
         Validate(files, options);
@@ -44,6 +49,13 @@ public static class ResultImporter
                         break;
                     case ResultFormat.EveryEvalEver:
                         rows.AddRange(EveryEvalEverReader.Read(file, options.NormalizeScores, scales, problems));
+                        break;
+                    case ResultFormat.InspectAi:
+                        if (InspectLogReader.Read(file, PaperMetrics.Describe, metrics, warnings, problems) is { } log)
+                        {
+                            rows.Add(log);
+                        }
+
                         break;
                     default:
                         throw new ObsValidationException("format", options.Format.ToString(), "unknown format");
