@@ -67,6 +67,10 @@ public sealed class ImportObsResult : ObsCmdlet
     [Parameter]
     public SwitchParameter AllowMissingTask { get; set; }
 
+    /// <summary>Every Eval Ever: store bounded scores as (score − min)/(max − min) so sources on 0–100 and 0–1 agree.</summary>
+    [Parameter]
+    public SwitchParameter NormalizeScore { get; set; }
+
     /// <summary>Upload to this dataset and return it, instead of returning the models.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(DatasetCompleter))]
@@ -136,9 +140,15 @@ public sealed class ImportObsResult : ObsCmdlet
                 FamilyRules = NoDefaultFamilyRule ? rules : rules.Then(FamilyRules.Default),
                 Duplicates = Duplicate,
                 AllowMissingTasks = AllowMissingTask,
+                NormalizeScores = NormalizeScore,
             };
-            var sources = _files.Select(f => new ImportSource(names[f], File.ReadAllText(f))).ToList();
-            set = ResultImporter.Import(sources, metadata is null ? null : new ImportSource(System.IO.Path.GetFileName(metadata), File.ReadAllText(metadata)), options);
+            // Inspect AI .eval logs are zips: the engine gets their bytes.
+            var sources = _files.Select(f => Format == ResultFormat.InspectAi
+                ? new ImportSource(names[f], "") { Bytes = File.ReadAllBytes(f) }
+                : new ImportSource(names[f], File.ReadAllText(f))).ToList();
+            var warnings = new List<string>();
+            set = ResultImporter.Import(sources, metadata is null ? null : new ImportSource(System.IO.Path.GetFileName(metadata), File.ReadAllText(metadata)), options, warnings);
+            warnings.ForEach(WriteWarning);
         }
         catch (ObsValidationException ex)
         {
@@ -167,6 +177,9 @@ public sealed class ImportObsResult : ObsCmdlet
                 ResultFormat.LmEvalHarness => V1.ResultFormat.LmEvalHarness,
                 ResultFormat.OpenLlmLeaderboardV1 => V1.ResultFormat.OpenLlmLeaderboardV1,
                 ResultFormat.OpenLlmLeaderboardV2 => V1.ResultFormat.OpenLlmLeaderboardV2,
+                ResultFormat.EpochBenchmarkingHub => V1.ResultFormat.EpochBenchmarkingHub,
+                ResultFormat.EveryEvalEver => V1.ResultFormat.EveryEvalEver,
+                ResultFormat.InspectAi => V1.ResultFormat.InspectAi,
                 _ => V1.ResultFormat.TidyCsv,
             },
             Scale = Scale switch
@@ -184,6 +197,7 @@ public sealed class ImportObsResult : ObsCmdlet
             },
             NoDefaultFamilyRules = NoDefaultFamilyRule,
             AllowMissingTasks = AllowMissingTask,
+            NormalizeScores = NormalizeScore,
         };
         options.Metrics.AddRange(Metric);
         options.FamilyRules.AddRange(FamilyRule);
@@ -220,6 +234,11 @@ public sealed class ImportObsResult : ObsCmdlet
         Await(call.RequestStream.CompleteAsync());
         var response = Await(call.ResponseAsync);
         CompleteProgress(1, "Uploading result files");
+        foreach (var warning in response.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         var ds = ObsDataset.FromProto(response.Dataset);
         ds.ModelsAdded = response.ModelsAdded;
         ds.ModelsReplaced = response.ModelsReplaced;

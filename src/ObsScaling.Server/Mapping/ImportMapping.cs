@@ -20,11 +20,14 @@ internal static class ImportMapping
             V1.ResultFormat.OpenLlmLeaderboardV1 => ResultFormat.OpenLlmLeaderboardV1,
             V1.ResultFormat.OpenLlmLeaderboardV2 => ResultFormat.OpenLlmLeaderboardV2,
             V1.ResultFormat.TidyCsv => ResultFormat.TidyCsv,
+            V1.ResultFormat.EpochBenchmarkingHub => ResultFormat.EpochBenchmarkingHub,
+            V1.ResultFormat.EveryEvalEver => ResultFormat.EveryEvalEver,
+            V1.ResultFormat.InspectAi => ResultFormat.InspectAi,
             _ => (ResultFormat?)null,
         };
         if (format is null)
         {
-            v.Add(new FieldViolation(OptionsField + ".format", o.Format.ToString(), "choose a format: LM_EVAL_HARNESS, OPEN_LLM_LEADERBOARD_V1, OPEN_LLM_LEADERBOARD_V2 or TIDY_CSV"));
+            v.Add(new FieldViolation(OptionsField + ".format", o.Format.ToString(), "choose a format: LM_EVAL_HARNESS, OPEN_LLM_LEADERBOARD_V1, OPEN_LLM_LEADERBOARD_V2, TIDY_CSV, EPOCH_BENCHMARKING_HUB, EVERY_EVAL_EVER or INSPECT_AI"));
         }
 
         var metrics = new List<MetricSelection>();
@@ -71,6 +74,7 @@ internal static class ImportMapping
                 _ => ScoreScale.Unspecified,
             },
             AllowMissingTasks = o.AllowMissingTasks,
+            NormalizeScores = o.NormalizeScores,
             FamilyRules = o.NoDefaultFamilyRules ? rules : rules.Then(FamilyRules.Default),
             Duplicates = o.Duplicates switch
             {

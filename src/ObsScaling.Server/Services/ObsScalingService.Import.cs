@@ -82,7 +82,11 @@ internal sealed partial class ObsScalingService
             throw new ObsValidationException(ImportMapping.OptionsField, "", "the header needs the import options (at least the format)");
         }
 
-        var sources = files.Select(f => (f.Name, Role: Role(f.Role), Source: new ImportSource(f.Name, Decode(f.Name, f.Bytes)))).ToList();
+        // Inspect AI logs may be zips: their bytes go to the engine as they are (it decodes what is text).
+        var binary = header.Options.Format == V1.ResultFormat.InspectAi;
+        var sources = files.Select(f => (f.Name, Role: Role(f.Role), Source: binary && Role(f.Role) == V1.FileRole.Results
+            ? new ImportSource(f.Name, "") { Bytes = f.Bytes.ToArray() }
+            : new ImportSource(f.Name, Decode(f.Name, f.Bytes)))).ToList();
         var metadata = sources.Where(s => s.Role == V1.FileRole.Metadata).ToList();
         if (metadata.Count > 1)
         {
@@ -93,9 +97,10 @@ internal sealed partial class ObsScalingService
         var options = header.Options.ToDomain(fileRules);
         var results = sources.Where(s => s.Role == V1.FileRole.Results).Select(s => s.Source).ToList();
         ModelSet set;
+        var warnings = new List<string>();
         try
         {
-            set = ResultImporter.Import(results, metadata.Count == 1 ? metadata[0].Source : null, options);
+            set = ResultImporter.Import(results, metadata.Count == 1 ? metadata[0].Source : null, options, warnings);
         }
         catch (ObsValidationException ex)
         {
@@ -121,6 +126,7 @@ internal sealed partial class ObsScalingService
             ModelsRead = set.Count,
         };
         response.Files.AddRange(results.Select(r => r.Name));
+        response.Warnings.AddRange(warnings);
         return response;
     }
 

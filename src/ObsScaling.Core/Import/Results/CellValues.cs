@@ -24,6 +24,23 @@ internal static class CellValues
         return n;
     }
 
+    /// <summary>A date written YYYY-MM-DD (as Epoch AI and ISO 8601 write it); empty means unknown.</summary>
+    public static DateOnly? Date(TableCell? cell, string column, ImportProblems problems)
+    {
+        if (cell is null || cell.IsEmpty)
+        {
+            return null;
+        }
+
+        if (!DateOnly.TryParseExact(cell.Text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            problems.Add(cell.At, cell.Text, $"column '{column}': not a date written YYYY-MM-DD");
+            return null;
+        }
+
+        return d;
+    }
+
     public static string? Text(TableCell? cell) => cell is null || cell.IsEmpty ? null : cell.Text.Trim();
 
     public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -20,5 +20,11 @@ public sealed record ImportOptions
     /// <summary>Rules tried in order to name a model's family when no family column gives it.</summary>
     public FamilyRules FamilyRules { get; init; } = FamilyRules.Default;
 
+    /// <summary>
+    /// Every Eval Ever: store each bounded score as (score − min)/(max − min), its standard error divided by the
+    /// same range, so one benchmark reported on 0–100 by one source and 0–1 by another lands on one 0–1 scale.
+    /// </summary>
+    public bool NormalizeScores { get; init; }
+
     public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Error;
 }

@@ -55,6 +55,8 @@ internal static partial class ModelMetadataReader
         }
 
         var family = table.Find("family", ModelColumns.Family, "model_family");
+        var released = table.Find("release_date", "release date", "released");
+        var organization = table.Find("organization", "organisation", "org");
         var values = new Dictionary<Kind, (string Column, double? HeaderUnit)>();
         var units = new Dictionary<Kind, string>();
         foreach (var column in table.Columns)
@@ -91,7 +93,11 @@ internal static partial class ModelMetadataReader
             }
 
             var meta = new ModelMetadata(name, family is null ? null : CellValues.Text(r[family]),
-                sizes.GetValueOrDefault(Kind.Parameters), sizes.GetValueOrDefault(Kind.Tokens), sizes.GetValueOrDefault(Kind.Flops), r.At);
+                sizes.GetValueOrDefault(Kind.Parameters), sizes.GetValueOrDefault(Kind.Tokens), sizes.GetValueOrDefault(Kind.Flops), r.At)
+            {
+                ReleaseDate = released is null ? null : CellValues.Date(r[released], released, problems),
+                Organization = organization is null ? null : CellValues.Text(r[organization]),
+            };
             if (!result.TryAdd(name, meta))
             {
                 problems.Add(r.At, name, $"model listed twice in the metadata (first at {result[name].At})");

@@ -14,4 +14,13 @@ public enum ResultFormat
 
     /// <summary>A long CSV: <c>model, benchmark, value[, stderr]</c>, one row per score.</summary>
     TidyCsv,
+
+    /// <summary>Epoch AI Benchmarking Hub CSV, one file per benchmark (named by its stem), one row per model version.</summary>
+    EpochBenchmarkingHub,
+
+    /// <summary>Every Eval Ever aggregate JSON (<c>eval.schema.json</c> 0.2.x/0.3.x), one evaluation record per file.</summary>
+    EveryEvalEver,
+
+    /// <summary>Inspect AI eval logs: <c>.eval</c> (a zip; its <c>header.json</c>) or <c>.json</c> (the whole log).</summary>
+    InspectAi,
 }

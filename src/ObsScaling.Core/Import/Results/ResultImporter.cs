@@ -10,14 +10,20 @@ namespace ObsScaling.Core.Import.Results;
 /// </summary>
 public static class ResultImporter
 {
-    public static ModelSet Import(IReadOnlyList<ImportSource> files, ImportSource? metadata, ImportOptions options)
+    public static ModelSet Import(IReadOnlyList<ImportSource> files, ImportSource? metadata, ImportOptions options) =>
+        Import(files, metadata, options, []);
+
+    /// <summary>As above; <paramref name="warnings"/> receives files read but deliberately not imported (an unfinished Inspect run).</summary>
+    public static ModelSet Import(IReadOnlyList<ImportSource> files, ImportSource? metadata, ImportOptions options, ICollection<string> warnings)
     {
+        ArgumentNullException.ThrowIfNull(warnings);
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(options);
         Validate(files, options);
         var problems = new ImportProblems();
         var metrics = new List<MetricInfo>();
         var rows = new List<ResultRow>();
+        var scales = new Dictionary<string, MetricScale>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             try
@@ -37,6 +43,19 @@ public static class ResultImporter
                         break;
                     case ResultFormat.TidyCsv:
                         rows.AddRange(TidyCsvReader.Read(file, PaperMetrics.Describe, metrics, problems));
+                        break;
+                    case ResultFormat.EpochBenchmarkingHub:
+                        rows.AddRange(EpochHubReader.Read(file, PaperMetrics.Describe, metrics, problems));
+                        break;
+                    case ResultFormat.EveryEvalEver:
+                        rows.AddRange(EveryEvalEverReader.Read(file, options.NormalizeScores, scales, problems));
+                        break;
+                    case ResultFormat.InspectAi:
+                        if (InspectLogReader.Read(file, PaperMetrics.Describe, metrics, warnings, problems) is { } log)
+                        {
+                            rows.Add(log);
+                        }
+
                         break;
                     default:
                         throw new ObsValidationException("format", options.Format.ToString(), "unknown format");
@@ -60,6 +79,8 @@ public static class ResultImporter
             }
         }
 
+        // Every Eval Ever scales are known only once every file has declared its own (and shown its values).
+        metrics.AddRange(scales.Values.Select(s => s.ToMetric()));
         if (options.Format == ResultFormat.LmEvalHarness)
         {
             metrics.AddRange(options.Metrics.Select(m => PaperMetrics.Describe(m.Name)));
@@ -97,8 +118,16 @@ public static class ResultImporter
 
         var parameters = x.ParametersB ?? m.ParametersB;
         var tokens = x.TokensT ?? m.TokensT;
-        // FLOPs from the results file were not given by anyone (ModelRecord fills 6·N·D): recompute from the new sizes.
-        return new ModelRecord(m.Name, x.Family ?? m.Family ?? rules.Infer(m.Name), parameters, tokens, x.FlopsE21, m.Scores);
+        // FLOPs of a harness file were not given by anyone (ModelRecord fills 6·N·D): recompute from new sizes. When the
+        // metadata gives no sizes, the record's FLOPs stand (an Epoch CSV states them).
+        var flops = x.FlopsE21 ?? (x.ParametersB is null && x.TokensT is null ? m.FlopsE21 : null);
+        return new ModelRecord(m.Name, x.Family ?? m.Family ?? rules.Infer(m.Name), parameters, tokens, flops, m.Scores)
+        {
+            StandardErrors = m.StandardErrors,
+            SampleCounts = m.SampleCounts,
+            ReleaseDate = x.ReleaseDate ?? m.ReleaseDate,
+            Organization = x.Organization ?? m.Organization,
+        };
     }
 
     private static void Validate(IReadOnlyList<ImportSource> files, ImportOptions options)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using ObsScaling.Core.Domain;
 
 namespace ObsScaling.Core.Import.Results;
@@ -35,7 +36,12 @@ internal static class ResultMerger
         private readonly Dictionary<string, (double Value, SourceLocation At, ResultRow Row)> _scores =
             first.Scores.ToDictionary(kv => kv.Key, kv => (kv.Value.Value, kv.Value.At, first), StringComparer.Ordinal);
 
+        private readonly Dictionary<string, double> _errors = new(first.StandardErrors, StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _counts = new(first.SampleCounts, StringComparer.Ordinal);
+
         private ResultRow _identity = first;
+        private DateOnly? _released = first.ReleaseDate;
+        private string? _organization = first.Organization;
         private string? _family = first.Family;
         private double? _params = first.ParametersB;
         private double? _tokens = first.TokensT;
@@ -74,6 +80,23 @@ internal static class ResultMerger
                 if (!_scores.ContainsKey(metric) || (takeNew && conflicts.Contains(metric)))
                 {
                     _scores[metric] = (value, at, row);
+                    if (row.StandardErrors.TryGetValue(metric, out var se))
+                    {
+                        _errors[metric] = se;
+                    }
+                    else
+                    {
+                        _errors.Remove(metric);
+                    }
+
+                    if (row.SampleCounts.TryGetValue(metric, out var n))
+                    {
+                        _counts[metric] = n;
+                    }
+                    else
+                    {
+                        _counts.Remove(metric);
+                    }
                 }
             }
 
@@ -86,11 +109,19 @@ internal static class ResultMerger
             _params = Pick(_params, row.ParametersB, takeNew);
             _tokens = Pick(_tokens, row.TokensT, takeNew);
             _flops = Pick(_flops, row.FlopsE21, takeNew);
+            _organization = Pick(_organization, row.Organization, takeNew);
+            _released = takeNew ? row.ReleaseDate ?? _released : _released ?? row.ReleaseDate;
         }
 
         public ModelRecord ToRecord(FamilyRules rules) =>
             new(_identity.Model, _family ?? rules.Infer(_identity.Model), _params, _tokens, _flops,
-                _scores.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal));
+                _scores.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal))
+            {
+                StandardErrors = _errors.ToImmutableDictionary(StringComparer.Ordinal),
+                SampleCounts = _counts.ToImmutableDictionary(StringComparer.Ordinal),
+                ReleaseDate = _released,
+                Organization = _organization,
+            };
 
         private static T? Pick<T>(T? current, T? incoming, bool preferIncoming)
             where T : class => preferIncoming ? incoming ?? current : current ?? incoming;

@@ -25,7 +25,17 @@ internal sealed class ResultRow(string model, SourceLocation at)
 
     public double? FlopsE21 { get; set; }
 
+    public DateOnly? ReleaseDate { get; set; }
+
+    public string? Organization { get; set; }
+
     public Dictionary<string, (double Value, SourceLocation At)> Scores { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Standard errors of some of <see cref="Scores"/>; they travel with their score through the merge.</summary>
+    public Dictionary<string, double> StandardErrors { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>How many samples some of <see cref="Scores"/> were computed from.</summary>
+    public Dictionary<string, long> SampleCounts { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Benchmarks this row's file lacks, with the error to report if no other file of the same model has them

@@ -3,8 +3,8 @@ using ObsScaling.Core.Domain;
 namespace ObsScaling.Core.Import.Results;
 
 /// <summary>
-/// Reads a long CSV, one score per row: <c>model, benchmark, value</c>, optionally <c>stderr</c> (checked, not
-/// stored), <c>revision</c>, <c>precision</c> and <c>family</c>. Metrics are described like the paper's columns
+/// Reads a long CSV, one score per row: <c>model, benchmark, value</c>, optionally <c>stderr</c> (kept as the
+/// score's standard error), <c>revision</c>, <c>precision</c> and <c>family</c>. Metrics are described like the paper's columns
 /// (<see cref="PaperMetrics.Describe"/>): [0, 1] unless known otherwise.
 /// </summary>
 internal static class TidyCsvReader
@@ -38,9 +38,11 @@ internal static class TidyCsvReader
                 continue;
             }
 
-            if (stderr is not null && CellValues.Number(r[stderr], stderr, problems) is < 0)
+            var se = stderr is null ? null : CellValues.Number(r[stderr], stderr, problems);
+            if (se is < 0)
             {
-                problems.Add(r[stderr]!.At, r[stderr]!.Text, $"column '{stderr}': a standard error cannot be negative");
+                problems.Add(r[stderr!]!.At, r[stderr!]!.Text, $"column '{stderr}': a standard error cannot be negative");
+                se = null;
             }
 
             var cell = r[value]!;
@@ -74,6 +76,11 @@ internal static class TidyCsvReader
                 Family = family is null ? null : CellValues.Text(r[family]),
             };
             row.Scores[bench] = (v, cell.At);
+            if (se is { } e)
+            {
+                row.StandardErrors[bench] = e;
+            }
+
             rows.Add(row);
         }
 
