@@ -149,7 +149,7 @@ internal sealed partial class FitWatchHub(IDatasetStore store, IRefitFeed replic
     {
         try
         {
-            for (var offset = 0; ; )
+            for (var offset = 0; ;)
             {
                 var (datasets, total) = store.ListDatasets(offset, 200);
                 foreach (var dataset in datasets)
