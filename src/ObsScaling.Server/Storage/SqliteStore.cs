@@ -137,37 +137,8 @@ internal sealed class SqliteStore : IDatasetStore, IDisposable
         using var c = Open();
         using var tx = c.BeginTransaction();
         var existing = ReadDataset(c, tx, id);
-        var now = Timestamp.FromDateTime(DateTime.UtcNow);
-        switch (mode)
-        {
-            case V1.ImportMode.Create when existing is not null:
-                throw new ResourceExistsException("Dataset", ResourceName.Dataset(id));
-            case V1.ImportMode.Append when existing is null:
-                throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
-        }
-
-        var current = existing is null || mode == V1.ImportMode.Replace
-            ? new ModelSet([], existing is null ? [] : existing.Metrics.Select(m => m.ToDomain()))
-            : LoadModelSet(c, tx, id, existing);
-        var added = models.Count(m => current.IndexOf(m.Name) < 0);
-        var merged = current.Upsert(models, metrics);
-
-        var dataset = existing?.Clone() ?? new V1.Dataset { Name = ResourceName.Dataset(id), CreateTime = now };
-        if (!string.IsNullOrEmpty(displayName))
-        {
-            dataset.DisplayName = displayName;
-        }
-
-        dataset.Revision += 1;
-        dataset.UpdateTime = now;
-        dataset.ModelCount = merged.Count;
-        dataset.Metrics.Clear();
-        dataset.Metrics.AddRange(merged.OrderedMetrics().Select(m => m.ToProto()));
-        dataset.Families.Clear();
-        dataset.Families.AddRange(merged.Models.Select(m => m.Family).OfType<string>().Distinct(StringComparer.Ordinal));
-        dataset.Etag = DomainMapping.ContentHash(merged);
-
-        if (existing is not null && mode == V1.ImportMode.Replace)
+        var (dataset, merged, added) = DatasetMerge.Apply(id, existing, e => LoadModelSet(c, tx, id, e), mode, displayName, metrics, models);
+        if (DatasetMerge.ClearsModels(existing, mode))
         {
             Execute(c, tx, "DELETE FROM models WHERE dataset_id = $id", ("$id", id));
         }
