@@ -181,7 +181,8 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                 {
                     Core.Uncertainty.IntervalMethod.Parametric => V1.IntervalMethod.Parametric,
                     Core.Uncertainty.IntervalMethod.ModelBootstrap => V1.IntervalMethod.ModelBootstrap,
-                    _ => V1.IntervalMethod.FamilyBootstrap,
+                    Core.Uncertainty.IntervalMethod.FamilyBootstrap => V1.IntervalMethod.FamilyBootstrap,
+                    var m => throw new ArgumentOutOfRangeException(nameof(o), m, "an interval method the contract cannot carry"),
                 },
                 Level = i.Level,
                 Resamples = i.Resamples,

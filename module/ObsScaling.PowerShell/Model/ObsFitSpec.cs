@@ -216,17 +216,15 @@ public sealed class ObsFitSpec
         Threshold = SplitThreshold ?? 0,
         Count = SplitCount ?? 0,
         Fraction = SplitFraction ?? 0,
-        Seed = Seed ?? 0,
         TestModels = { TestModel ?? [] },
-    };
+    }.WithSeed(Seed);
 
     internal V1.IntervalSettings? IntervalsProto() => Interval is null or ObsIntervalMethod.None ? null : new V1.IntervalSettings
     {
         Method = ToProto(Interval.Value),
         Level = IntervalLevel ?? 0,
-        Seed = IntervalSeed ?? 0,
         Resamples = Resamples ?? 0,
-    };
+    }.WithSeed(IntervalSeed);
 
     /// <summary>A stored fit's spec in the module's terms (zero values of the contract stay unset).</summary>
     public static ObsFitSpec FromProto(V1.FitSpec spec)
@@ -293,14 +291,15 @@ public sealed class ObsFitSpec
                 V1.SplitKind.TopFraction => ObsSplitKind.TopFraction,
                 V1.SplitKind.Random => ObsSplitKind.Random,
                 V1.SplitKind.Explicit => ObsSplitKind.Explicit,
-                _ => ObsSplitKind.Cutoff,
+                V1.SplitKind.Cutoff => ObsSplitKind.Cutoff,
+                var k => throw new ArgumentOutOfRangeException(nameof(spec), k, "a split kind this module does not know: update the module"),
             };
             var uses = SplitUses(s.Split.Value);
             s.SplitColumn = uses.Contains(nameof(SplitColumn)) && split.Column.Length > 0 ? split.Column : null;
             s.SplitThreshold = uses.Contains(nameof(SplitThreshold)) ? split.Threshold : null;
             s.SplitCount = uses.Contains(nameof(SplitCount)) && split.Count != 0 ? split.Count : null;
             s.SplitFraction = uses.Contains(nameof(SplitFraction)) && (split.Fraction != 0 || split.Count == 0) ? split.Fraction : null;
-            s.Seed = uses.Contains(nameof(Seed)) && split.Seed != 0 ? split.Seed : null;
+            s.Seed = uses.Contains(nameof(Seed)) && split.HasSeed ? split.Seed : null;
             s.TestModel = uses.Contains(nameof(TestModel)) ? [.. split.TestModels] : null;
         }
 
@@ -310,10 +309,11 @@ public sealed class ObsFitSpec
             {
                 V1.IntervalMethod.Parametric => ObsIntervalMethod.Parametric,
                 V1.IntervalMethod.ModelBootstrap => ObsIntervalMethod.ModelBootstrap,
-                _ => ObsIntervalMethod.FamilyBootstrap,
+                V1.IntervalMethod.FamilyBootstrap => ObsIntervalMethod.FamilyBootstrap,
+                var m => throw new ArgumentOutOfRangeException(nameof(spec), m, "an interval method this module does not know: update the module"),
             };
             s.IntervalLevel = i.Level == 0 ? null : i.Level;
-            s.IntervalSeed = i.Seed == 0 ? null : i.Seed;
+            s.IntervalSeed = i.HasSeed ? i.Seed : null;
             s.Resamples = i.Resamples == 0 ? null : i.Resamples;
         }
 

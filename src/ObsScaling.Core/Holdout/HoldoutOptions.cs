@@ -12,7 +12,13 @@ public sealed record HoldoutOptions
 
     public TargetTransform Transform { get; init; } = TargetTransform.None;
 
-    public PredictorSet Predictors { get; init; } = PredictorSet.PrincipalComponents(3);
+    /// <summary>The reference's downstream laws read the first three PCs.</summary>
+    public const int DefaultPredictorComponents = 3;
+
+    /// <summary>The family whose compute is the reference-equivalent FLOPs axis unless a request names another.</summary>
+    public const string DefaultReferenceFamily = "Llama-2";
+
+    public PredictorSet Predictors { get; init; } = PredictorSet.PrincipalComponents(DefaultPredictorComponents);
 
     /// <summary>Benchmarks imputed and decomposed into PCs (must not contain the target).</summary>
     public required IReadOnlyList<string> CapabilityMetrics { get; init; }
@@ -35,5 +41,5 @@ public sealed record HoldoutOptions
     public Uncertainty.IntervalOptions? Intervals { get; init; }
 
     /// <summary>The family whose compute defines the equivalent-FLOPs axis (Llama-2; Llama-2-Chat for instruct models).</summary>
-    public string ReferenceFamily { get; init; } = "Llama-2";
+    public string ReferenceFamily { get; init; } = DefaultReferenceFamily;
 }

@@ -67,10 +67,13 @@ public sealed record HoldoutSplit
     public static HoldoutSplit TopFraction(string column, double fraction) =>
         new(HoldoutSplitKind.TopFraction) { Column = column, Fraction = fraction };
 
-    public static HoldoutSplit Random(double fraction, int seed = 42) =>
+    /// <summary>The seed of a random split that names none.</summary>
+    public const int DefaultSeed = 42;
+
+    public static HoldoutSplit Random(double fraction, int seed = DefaultSeed) =>
         new(HoldoutSplitKind.Random) { Fraction = fraction, Seed = seed };
 
-    public static HoldoutSplit RandomCount(int count, int seed = 42) =>
+    public static HoldoutSplit RandomCount(int count, int seed = DefaultSeed) =>
         new(HoldoutSplitKind.Random) { Count = count, Seed = seed };
 
     public static HoldoutSplit Explicit(IEnumerable<string> testModels) =>

@@ -6,6 +6,9 @@ namespace ObsScaling.Core.Selection;
 /// </summary>
 public sealed record SubsetSearchOptions
 {
+    /// <summary>The budgets searched when a request names none: 4, 8, …, 36 models.</summary>
+    public static IReadOnlyList<int> DefaultBudgets { get; } = [4, 8, 12, 16, 20, 24, 28, 32, 36];
+
     /// <summary>Model-count budgets; one <see cref="SubsetChoice"/> is returned per entry, in this order.</summary>
     public required IReadOnlyList<int> Budgets { get; init; }
 
@@ -19,7 +22,7 @@ public sealed record SubsetSearchOptions
     public string? IncludeFamily { get; init; }
 
     /// <summary>How many leading PC columns the V-optimality objective uses.</summary>
-    public int Components { get; init; } = 3;
+    public int Components { get; init; } = Holdout.HoldoutOptions.DefaultPredictorComponents;
 
     public SubsetSearchMethod Method { get; init; } = SubsetSearchMethod.Auto;
 

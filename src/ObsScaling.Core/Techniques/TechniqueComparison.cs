@@ -50,7 +50,7 @@ public static class TechniqueComparison
         var metrics = options.CapabilityMetrics;
         var imputation = PcaImputer.Fit(models.Matrix(metrics, train), options.Imputation, metrics, cancellationToken);
         var direction = metrics.Select(m => models.Metrics[m].HigherIsBetter).ToArray();
-        var space = CapabilitySpace.Fit(imputation.Imputed, metrics, new PcaOptions { Components = Math.Max(options.Components, Math.Min(5, metrics.Count)) }, direction, cancellationToken);
+        var space = CapabilitySpace.Fit(imputation.Imputed, metrics, new PcaOptions { Components = Math.Max(options.Components, PcaOptions.DefaultComponents(metrics.Count)) }, direction, cancellationToken);
         var rows = train.Concat(test).ToArray();
         var scores = new double[models.Count][];
         var trainScores = space.Scores;

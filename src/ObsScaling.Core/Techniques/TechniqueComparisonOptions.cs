@@ -21,7 +21,7 @@ public sealed record TechniqueComparisonOptions
     public required IReadOnlyList<string> CapabilityMetrics { get; init; }
 
     /// <summary>Leading PCs used as predictors.</summary>
-    public int Components { get; init; } = 3;
+    public int Components { get; init; } = Holdout.HoldoutOptions.DefaultPredictorComponents;
 
     /// <summary>Models the laws and the capability axis are fitted on (the rest only place the reference family).</summary>
     public HoldoutSplit Split { get; init; } = HoldoutSplit.Default;
@@ -31,7 +31,7 @@ public sealed record TechniqueComparisonOptions
 
     public PcaImputationOptions Imputation { get; init; } = new();
 
-    public string ReferenceFamily { get; init; } = "Llama-2";
+    public string ReferenceFamily { get; init; } = Holdout.HoldoutOptions.DefaultReferenceFamily;
 
     /// <summary>Grid of reference-equivalent log10 FLOPs (units of 1e21): from, to, points.</summary>
     public double GridFrom { get; init; } = -1;

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using ObsScaling.Server.Features;
 using ObsScaling.Server.Services;
 using ObsScaling.Server.Storage;
 using Prometheus;
@@ -112,6 +113,9 @@ public static class ObsScalingServer
         builder.Services.AddSingleton<DecompositionCache>();
         builder.Services.AddSingleton(sp => new ComputeSlots(sp.GetRequiredService<IOptions<ServerOptions>>().Value.ComputeSlots));
         builder.Services.AddSingleton(sp => new AnswerBudget(sp.GetRequiredService<IOptions<ServerOptions>>().Value.MaxAnswerBytesInFlight));
+        builder.Services.AddSingleton<HeavyWork>();
+        builder.Services.AddSingleton<Decomposer>();
+        FeatureHandlers.Register(builder.Services);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FitWatchHub>());
         builder.Services.AddHostedService<ParentProcessWatch>();
         builder.Services.AddSingleton<IdleShutdown>();

@@ -8,8 +8,9 @@ using V1 = ObsScaling.Grpc.V1;
 namespace ObsScaling.Server.Mapping;
 
 /// <summary>
-/// Turns the contract's analysis settings into the engine's options. Zero/unspecified values take the
-/// engine's defaults (the reference's), so a minimal request names only the target.
+/// Turns the contract's analysis settings into the engine's options. Unset values take the engine's defaults (the
+/// reference's), read from the Core option types through <see cref="Unset"/>, so a minimal request names only the
+/// target. An enum value this mapping does not know is refused, never read as a default.
 /// </summary>
 internal static class SpecMapping
 {
@@ -21,6 +22,7 @@ internal static class SpecMapping
             throw new ObsValidationException($"{field}.target", "", "required: the metric to forecast");
         }
 
+        var defaults = new HoldoutOptions { Target = spec.Target, CapabilityMetrics = [] };
         var capability = spec.CapabilityMetrics.Count > 0
             ? spec.CapabilityMetrics.ToArray()
             : DefaultCapabilityMetrics(models, spec.Target);
@@ -31,11 +33,11 @@ internal static class SpecMapping
             Predictors = ToPredictors(spec.Predictors, field + ".predictors"),
             CapabilityMetrics = capability,
             Imputation = ToImputation(spec.Imputation, field + ".imputation"),
-            Pca = new PcaOptions { Components = spec.PcaComponents == 0 ? Math.Min(5, capability.Length) : spec.PcaComponents },
+            Pca = new PcaOptions { Components = Unset.Or(spec.PcaComponents, PcaOptions.DefaultComponents(capability.Length)) },
             Law = ToLaw(spec, field),
             Split = ToSplit(spec.Split, field + ".split"),
             ExcludeFromTrain = spec.ExcludeFromTrain.ToArray(),
-            ReferenceFamily = string.IsNullOrEmpty(spec.ReferenceFamily) ? "Llama-2" : spec.ReferenceFamily,
+            ReferenceFamily = Unset.Or(spec.ReferenceFamily, defaults.ReferenceFamily),
             Intervals = ToIntervals(spec.Intervals, field + ".intervals"),
         };
     }
@@ -57,9 +59,9 @@ internal static class SpecMapping
                 V1.IntervalMethod.FamilyBootstrap => Core.Uncertainty.IntervalMethod.FamilyBootstrap,
                 var m => throw new ObsValidationException(field + ".method", m.ToString(), "unknown interval method"),
             },
-            Level = s.Level == 0 ? o.Level : s.Level,
-            Resamples = s.Resamples == 0 ? o.Resamples : s.Resamples,
-            Seed = s.Seed == 0 ? o.Seed : s.Seed,
+            Level = Unset.Or(s.Level, o.Level),
+            Resamples = Unset.Or(s.Resamples, o.Resamples),
+            Seed = s.HasSeed ? s.Seed : o.Seed,
         };
     }
 
@@ -78,7 +80,7 @@ internal static class SpecMapping
 
     public static PredictorSet ToPredictors(V1.Predictors? p, string field) => (p?.Kind ?? V1.PredictorKind.Unspecified) switch
     {
-        V1.PredictorKind.Unspecified or V1.PredictorKind.PrincipalComponents => PredictorSet.PrincipalComponents(p is null || p.Components == 0 ? 3 : p.Components),
+        V1.PredictorKind.Unspecified or V1.PredictorKind.PrincipalComponents => PredictorSet.PrincipalComponents(Unset.Or(p?.Components ?? 0, HoldoutOptions.DefaultPredictorComponents)),
         V1.PredictorKind.LogFlops => PredictorSet.LogFlops,
         V1.PredictorKind.LogParameters => PredictorSet.LogParameters,
         V1.PredictorKind.Metrics => PredictorSet.Metrics([.. p!.Metrics]),
@@ -100,9 +102,9 @@ internal static class SpecMapping
 
         return o with
         {
-            Components = s.Components == 0 ? o.Components : s.Components,
-            MaxIterations = s.MaxIterations == 0 ? o.MaxIterations : s.MaxIterations,
-            Tolerance = s.Tolerance == 0 ? o.Tolerance : s.Tolerance,
+            Components = Unset.Or(s.Components, o.Components),
+            MaxIterations = Unset.Or(s.MaxIterations, o.MaxIterations),
+            Tolerance = Unset.Or(s.Tolerance, o.Tolerance),
         };
     }
 
@@ -124,8 +126,8 @@ internal static class SpecMapping
                 V1.Loss.Huber => LossKind.Huber,
                 var l => throw new ObsValidationException(field + ".loss", l.ToString(), "unknown loss"),
             },
-            HuberDelta = spec.HuberDelta == 0 ? o.HuberDelta : spec.HuberDelta,
-            FloorMax = spec.FloorMax == 0 ? o.FloorMax : spec.FloorMax,
+            HuberDelta = Unset.Or(spec.HuberDelta, o.HuberDelta),
+            FloorMax = Unset.Or(spec.FloorMax, o.FloorMax),
         };
     }
 
@@ -136,14 +138,15 @@ internal static class SpecMapping
             return HoldoutSplit.Default;
         }
 
-        var column = string.IsNullOrEmpty(s.Column) ? ModelColumns.FlopsE21 : s.Column;
+        var column = Unset.Or(s.Column, ModelColumns.FlopsE21);
+        var seed = s.HasSeed ? s.Seed : HoldoutSplit.DefaultSeed;
         return s.Kind switch
         {
             V1.SplitKind.Cutoff => HoldoutSplit.Cutoff(column, s.Threshold),
             V1.SplitKind.CutoffRatio => HoldoutSplit.CutoffRatio(column, s.Fraction),
             V1.SplitKind.Top => HoldoutSplit.Top(column, s.Count),
             V1.SplitKind.TopFraction => HoldoutSplit.TopFraction(column, s.Fraction),
-            V1.SplitKind.Random => s.Count > 0 ? HoldoutSplit.RandomCount(s.Count, s.Seed) : HoldoutSplit.Random(s.Fraction, s.Seed),
+            V1.SplitKind.Random => s.Count > 0 ? HoldoutSplit.RandomCount(s.Count, seed) : HoldoutSplit.Random(s.Fraction, seed),
             V1.SplitKind.Explicit => HoldoutSplit.Explicit(s.TestModels),
             var k => throw new ObsValidationException(field + ".kind", k.ToString(), "unknown split kind"),
         };

@@ -1,21 +1,26 @@
+using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using ObsScaling.Core.Domain;
+using ObsScaling.Core.Forecasting;
 using ObsScaling.Core.Holdout;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
+using ObsScaling.Server.Services;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
-internal sealed partial class ObsScalingService
+/// <summary>Forecast: a stored fit answering a stream of models, each answer recorded when the client asks.</summary>
+internal sealed class ForecastHandlers(IDatasetStore store)
 {
     private const int FlushEvery = 256;
 
-    public override async Task Forecast(IAsyncStreamReader<V1.ForecastRequest> requestStream, IServerStreamWriter<V1.ForecastResponse> responseStream, ServerCallContext context)
+    public async Task Forecast(IAsyncStreamReader<V1.ForecastRequest> requestStream, IServerStreamWriter<V1.ForecastResponse> responseStream, ServerCallContext context)
     {
-        ForecastModel? model = null;
+        StoredLaw? law = null;
+        var datasetEtag = "";
         string dataset = "", fitId = "";
         var record = false;
         long sequence = 0;
@@ -61,22 +66,24 @@ internal sealed partial class ObsScalingService
                 var request = requestStream.Current;
                 switch (request.ItemCase)
                 {
-                    case V1.ForecastRequest.ItemOneofCase.Setup when model is null:
+                    case V1.ForecastRequest.ItemOneofCase.Setup when law is null:
                         (dataset, fitId) = ResourceName.ParseFit("setup.fit", request.Setup.Fit);
                         context.UserState["dataset"] = dataset;
                         var fit = store.GetFit(dataset, fitId) ?? throw new ResourceNotFoundException("Fit", request.Setup.Fit);
-                        model = ForecastModel.From(fit);
+                        law = LawMapping.ToStoredLaw(fit);
+                        datasetEtag = fit.DatasetEtag;
                         record = request.Setup.Record;
                         break;
                     case V1.ForecastRequest.ItemOneofCase.Setup:
                         throw new ObsValidationException("setup", request.Setup.Fit, "the setup must be sent once, first");
-                    case V1.ForecastRequest.ItemOneofCase.Input when model is not null:
-                        var result = model.Predict(request.Input, sequence);
+                    case V1.ForecastRequest.ItemOneofCase.Input when law is not null:
+                        var at = sequence;
+                        var result = LawMapping.ToProto(LawMapping.At(() => law.Forecast(LawMapping.ToDomain(request.Input)), () => $"inputs[{at.ToString(CultureInfo.InvariantCulture)}]"), request.Input.Model, sequence);
                         if (record)
                         {
                             var forecastId = "fc-" + Guid.NewGuid().ToString("N")[..12];
                             result.Forecast = ResourceName.Forecast(dataset, fitId, forecastId);
-                            records.Add(new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = model.DatasetEtag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
+                            records.Add(new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = datasetEtag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
                         }
 
                         answers.Add(new V1.ForecastResponse { Result = result });

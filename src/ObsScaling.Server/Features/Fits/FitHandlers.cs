@@ -5,55 +5,17 @@ using ObsScaling.Core.Holdout;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
+using ObsScaling.Server.Services;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
-internal sealed partial class ObsScalingService
+/// <summary>Fits: created (streaming their stages), read, paged, deleted and watched; and their recorded forecasts.</summary>
+internal sealed class FitHandlers(IDatasetStore store, FitWatchHub hub, HeavyWork work)
 {
-    /// <summary>
-    /// When a streaming handler is cancelled while its analysis runs on a worker, it waits for the worker (which
-    /// observes the same token) before it returns: the call then ends when the work ends, so its compute slot is
-    /// free for the next call and diagnostics measure the work, not just the handler.
-    /// </summary>
-    private static async Task WorkStoppedAsync(Task work) => await Task.WhenAny(work).ConfigureAwait(false);
-
-    /// <summary>Awaits an analysis on a worker, sending progress every 100 ms while it runs.</summary>
-    private static async Task<T> WhileRunningAsync<T>(Task<T> work, Func<Task> sendProgress, CancellationToken cancellationToken)
+    public async Task CreateFit(V1.CreateFitRequest request, IServerStreamWriter<V1.FitEvent> responseStream, ServerCallContext context)
     {
-        try
-        {
-            while (!work.IsCompleted)
-            {
-                await Task.WhenAny(work, Task.Delay(100, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!work.IsCompleted)
-                {
-                    try
-                    {
-                        await sendProgress().ConfigureAwait(false);
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        // The call ended (deadline, reset) between the check and the write: Kestrel completed the
-                        // response before the call's token was cancelled. That is a cancellation, not a server fault.
-                        throw new OperationCanceledException(cancellationToken);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            await WorkStoppedAsync(work).ConfigureAwait(false);
-            throw;
-        }
-
-        return await work.ConfigureAwait(false);
-    }
-
-    public override async Task CreateFit(V1.CreateFitRequest request, IServerStreamWriter<V1.FitEvent> responseStream, ServerCallContext context)
-    {
-        var id = DatasetId("parent", request.Parent, context);
+        var id = CallScope.DatasetId("parent", request.Parent, context);
         var fitId = string.IsNullOrEmpty(request.FitId) ? "fit-" + Guid.NewGuid().ToString("N")[..10] : ResourceName.RequireId("fit_id", request.FitId);
         if (request.Spec is null)
         {
@@ -70,8 +32,7 @@ internal sealed partial class ObsScalingService
         var options = SpecMapping.ToOptions(request.Spec, models);
         await responseStream.WriteAsync(FitProgress("fitting", 0.2, $"imputing, decomposing and fitting {options.Target} on {models.Count} models"), context.CancellationToken).ConfigureAwait(false);
 
-        // The engine is synchronous; run it off the request thread so the deadline and cancellation still reach it.
-        var result = await compute.RunAsync(() => FieldPaths.Run(() => HoldoutAnalysis.Run(models, options, context.CancellationToken), FieldPaths.InSpec("spec")), context.CancellationToken).ConfigureAwait(false);
+        var result = await work.RunAsync(ct => FieldPaths.Run(() => HoldoutAnalysis.Run(models, options, ct), FieldPaths.InSpec("spec")), context.CancellationToken).ConfigureAwait(false);
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
         var fit = FitMapping.ToProto(result, ResourceName.Fit(id, fitId), request.Spec, dataset, now);
         await responseStream.WriteAsync(FitProgress("storing", 0.9, $"storing {fit.Name}"), context.CancellationToken).ConfigureAwait(false);
@@ -80,16 +41,16 @@ internal sealed partial class ObsScalingService
         await responseStream.WriteAsync(new V1.FitEvent { Fit = fit }, context.CancellationToken).ConfigureAwait(false);
     }
 
-    public override Task<V1.Fit> GetFit(V1.GetFitRequest request, ServerCallContext context)
+    public Task<V1.Fit> GetFit(V1.GetFitRequest request, ServerCallContext context)
     {
         var (dataset, fit) = ResourceName.ParseFit("name", request.Name);
         context.UserState["dataset"] = dataset;
         return Task.FromResult(store.GetFit(dataset, fit) ?? throw new ResourceNotFoundException("Fit", request.Name));
     }
 
-    public override Task<V1.ListFitsResponse> ListFits(V1.ListFitsRequest request, ServerCallContext context)
+    public Task<V1.ListFitsResponse> ListFits(V1.ListFitsRequest request, ServerCallContext context)
     {
-        var id = DatasetId("parent", request.Parent, context);
+        var id = CallScope.DatasetId("parent", request.Parent, context);
         var pageRequest = PageToken.Parse("fits/" + id, request.PageSize, request.PageToken);
         var (page, total) = PageToken.Read(pageRequest, (offset, limit) => store.ListFits(id, offset, limit), f => f.Name);
         var response = new V1.ListFitsResponse { TotalSize = total, NextPageToken = PageToken.Next(pageRequest, page, total, f => f.Name) };
@@ -97,7 +58,7 @@ internal sealed partial class ObsScalingService
         return Task.FromResult(response);
     }
 
-    public override Task<Empty> DeleteFit(V1.DeleteFitRequest request, ServerCallContext context)
+    public Task<Empty> DeleteFit(V1.DeleteFitRequest request, ServerCallContext context)
     {
         var (dataset, fit) = ResourceName.ParseFit("name", request.Name);
         context.UserState["dataset"] = dataset;
@@ -105,9 +66,9 @@ internal sealed partial class ObsScalingService
         return Task.FromResult(new Empty());
     }
 
-    public override async Task WatchFits(V1.WatchFitsRequest request, IServerStreamWriter<V1.WatchFitsResponse> responseStream, ServerCallContext context)
+    public async Task WatchFits(V1.WatchFitsRequest request, IServerStreamWriter<V1.WatchFitsResponse> responseStream, ServerCallContext context)
     {
-        var id = DatasetId("dataset", request.Dataset, context);
+        var id = CallScope.DatasetId("dataset", request.Dataset, context);
         var descriptor = store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
         using var subscription = hub.Subscribe(id);
         if (request.SendInitial)
@@ -135,7 +96,7 @@ internal sealed partial class ObsScalingService
         }
     }
 
-    public override Task<V1.ListForecastsResponse> ListForecasts(V1.ListForecastsRequest request, ServerCallContext context)
+    public Task<V1.ListForecastsResponse> ListForecasts(V1.ListForecastsRequest request, ServerCallContext context)
     {
         var (dataset, fit) = ResourceName.ParseFit("parent", request.Parent);
         context.UserState["dataset"] = dataset;

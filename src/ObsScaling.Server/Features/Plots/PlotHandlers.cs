@@ -4,18 +4,20 @@ using ObsScaling.Plots;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
+using ObsScaling.Server.Services;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
-internal sealed partial class ObsScalingService
+/// <summary>RenderPlot: the product's figures drawn from the engine's results (a fit, a decomposition, a backtest).</summary>
+internal sealed class PlotHandlers(IDatasetStore store, Decomposer decomposer, HeavyWork work)
 {
     /// <summary>
     /// The data is gathered first (a decomposition or backtest waits for its own slot), then the figure is drawn in
     /// a compute slot: rendering cannot be interrupted, so its size is bounded (<see cref="PlotOptions.MaxPixels"/>)
     /// and the slot bounds how many bitmaps exist at once.
     /// </summary>
-    public override async Task<V1.PlotImage> RenderPlot(V1.RenderPlotRequest request, ServerCallContext context)
+    public async Task<V1.PlotImage> RenderPlot(V1.RenderPlotRequest request, ServerCallContext context)
     {
         var options = PlotMapping.ToOptions(request);
         Func<RenderedPlot> render;
@@ -43,10 +45,10 @@ internal sealed partial class ObsScalingService
                 break;
         }
 
-        var plot = await compute.RunAsync(
-            () =>
+        var plot = await work.RunAsync(
+            ct =>
             {
-                context.CancellationToken.ThrowIfCancellationRequested();
+                ct.ThrowIfCancellationRequested();
                 return render();
             },
             context.CancellationToken).ConfigureAwait(false);
@@ -74,7 +76,7 @@ internal sealed partial class ObsScalingService
             throw new ObsValidationException("dataset", "", $"required for {request.Kind}: datasets/{{dataset}}");
         }
 
-        return DatasetId("dataset", request.Dataset, context);
+        return CallScope.DatasetId("dataset", request.Dataset, context);
     }
 
     /// <summary>The same decomposition Decompose returns, its violations named as fields of the plot request.</summary>
@@ -90,7 +92,7 @@ internal sealed partial class ObsScalingService
             MinFamilyModels = d.MinFamilyModels,
         };
         decompose.Metrics.AddRange(d.Metrics);
-        return await FieldPaths.RunAsync(() => Decompose(decompose, context), f => f.StartsWith("dataset", StringComparison.Ordinal) ? f : "decomposition." + f).ConfigureAwait(false);
+        return await FieldPaths.RunAsync(() => decomposer.DecomposeAsync(CallScope.DatasetId("dataset", request.Dataset, context), decompose, context.CancellationToken), f => f.StartsWith("dataset", StringComparison.Ordinal) ? f : "decomposition." + f).ConfigureAwait(false);
     }
 
     /// <summary>Rows the client sent, drawn as given; otherwise the fit's spec backtested against the compute baselines.</summary>
@@ -108,29 +110,9 @@ internal sealed partial class ObsScalingService
 
         var fit = PlotFit(request, context);
         var (dataset, _) = ResourceName.ParseFit("fit", request.Fit);
-        var rows = new CapturedBacktest();
-        await Backtest(new V1.BacktestRequest { Dataset = ResourceName.Dataset(dataset), Spec = fit.Spec }, rows, context).ConfigureAwait(false);
-        return PlotMapping.ToBacktest($"Backtest: {fit.Spec.Target} ({dataset})", rows.Result?.Rows ?? []);
-    }
-
-    /// <summary>Keeps the result of a Backtest run inside this call (its progress has nowhere to go in a unary call).</summary>
-    private sealed class CapturedBacktest : IServerStreamWriter<V1.BacktestEvent>
-    {
-        public V1.BacktestResult? Result { get; private set; }
-
-        public WriteOptions? WriteOptions { get; set; }
-
-        public Task WriteAsync(V1.BacktestEvent message) => WriteAsync(message, CancellationToken.None);
-
-        public Task WriteAsync(V1.BacktestEvent message, CancellationToken cancellationToken)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (message.EventCase == V1.BacktestEvent.EventOneofCase.Result)
-            {
-                Result = message.Result;
-            }
-
-            return Task.CompletedTask;
-        }
+        var (_, models) = store.LoadDataset(dataset);
+        var plan = BacktestPlan.From(new V1.BacktestRequest { Dataset = ResourceName.Dataset(dataset), Spec = fit.Spec }, models);
+        var table = await work.RunAsync(ct => plan.Run(models, null, ct), context.CancellationToken).ConfigureAwait(false);
+        return PlotMapping.ToBacktest($"Backtest: {fit.Spec.Target} ({dataset})", table.Rows.Select(r => BacktestHandlers.ToProto(r, plan.Options)).ToList());
     }
 }

@@ -2,20 +2,23 @@ using System.Globalization;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ObsScaling.Core.Domain;
+using ObsScaling.Core.Forecasting;
 using ObsScaling.Core.Ledger;
 using ObsScaling.Server.Errors;
+using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
+using ObsScaling.Server.Services;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
 /// <summary>The preregistration ledger: immutable forecasts recorded before a model is evaluated, scored later.</summary>
-internal sealed partial class ObsScalingService
+internal sealed class LedgerHandlers(IDatasetStore store, ILedgerStore ledgers, HeavyWork work, IOptions<ServerOptions> options)
 {
-    public override Task<V1.CreatePreregistrationsResponse> CreatePreregistrations(V1.CreatePreregistrationsRequest request, ServerCallContext context)
+    public Task<V1.CreatePreregistrationsResponse> CreatePreregistrations(V1.CreatePreregistrationsRequest request, ServerCallContext context)
     {
         var ledger = ResourceName.ParseLedger("parent", request.Parent);
         var (datasetId, fitId) = ResourceName.ParseFit("fit", request.Fit);
@@ -41,11 +44,12 @@ internal sealed partial class ObsScalingService
             forecastFit.Intervals.Level = request.Level;
         }
 
-        var forecaster = ForecastModel.From(forecastFit);
-        var inputs = new List<(V1.PreregistrationInput Input, Func<string, string> Rename)>();
+        var law = LawMapping.ToStoredLaw(forecastFit);
+        var inputs = new List<(LawInput Input, V1.PreregistrationInput Kept, Func<string, string> Rename)>();
         for (var i = 0; i < request.Inputs.Count; i++)
         {
-            inputs.Add((request.Inputs[i], f => f));
+            var at = $"inputs[{i.ToString(CultureInfo.InvariantCulture)}]";
+            inputs.Add((LawMapping.ToDomain(request.Inputs[i]), request.Inputs[i], f => f.Length == 0 ? at : at + "." + f));
         }
 
         if (request.Models.Count > 0)
@@ -60,8 +64,8 @@ internal sealed partial class ObsScalingService
                     throw new ObsValidationException(field, request.Models[j], $"not a model of {ResourceName.Dataset(sourceId)}");
                 }
 
-                var seq = inputs.Count;
-                inputs.Add((FromRecord(record, fit, field), f => f.Replace($"inputs[{seq}]", field, StringComparison.Ordinal)));
+                var input = FieldPaths.Run(() => law.InputFor(record), f => f.Length == 0 ? field : field + "." + f);
+                inputs.Add((input, LawMapping.ToPreregistrationInput(input), f => f.Length == 0 ? field : field + "." + f));
             }
         }
 
@@ -69,9 +73,8 @@ internal sealed partial class ObsScalingService
         var entries = new List<V1.Preregistration>(inputs.Count);
         for (var i = 0; i < inputs.Count; i++)
         {
-            var (input, rename) = inputs[i];
-            var seq = i;
-            var result = FieldPaths.Run(() => forecaster.Predict(ToForecastInput(input), seq), rename);
+            var (input, kept, rename) = inputs[i];
+            var result = FieldPaths.Run(() => law.Forecast(input), rename);
             var entry = new V1.Preregistration
             {
                 Name = ResourceName.LedgerEntry(ledger, "p-" + Guid.NewGuid().ToString("N")[..12]),
@@ -86,18 +89,15 @@ internal sealed partial class ObsScalingService
                 IntervalMethod = fit.Intervals?.Method ?? V1.IntervalMethod.Unspecified,
                 IntervalResamples = fit.Intervals is { } e && e.ParameterCount > 0 ? e.Parameters.Count / e.ParameterCount : 0,
                 Target = fit.Spec.Target,
-                Input = input,
+                Input = kept,
                 Predicted = result.Predicted,
                 PredictedRaw = result.PredictedRaw,
                 Note = request.Note,
             };
             entry.Predictors.AddRange(result.Predictors);
-            if (result.HasLower && result.HasUpper)
+            if (result is { Lower: { } lower, Upper: { } upper, LowerRaw: { } lowerRaw, UpperRaw: { } upperRaw })
             {
-                entry.Lower = result.Lower;
-                entry.Upper = result.Upper;
-                entry.LowerRaw = result.LowerRaw;
-                entry.UpperRaw = result.UpperRaw;
+                (entry.Lower, entry.Upper, entry.LowerRaw, entry.UpperRaw) = (lower, upper, lowerRaw, upperRaw);
                 entry.Level = forecastFit.Intervals.Level;
             }
 
@@ -113,8 +113,8 @@ internal sealed partial class ObsScalingService
         }
 
         var requestId = request.RequestId;
-        var stored = Ledger(context).Add(ledger, entries, requestId, string.IsNullOrEmpty(requestId) ? null : RequestContentHash(request));
-        var recorded = stored.Replayed ? Ledger(context).Range(ledger, stored.FirstSeq, stored.LastSeq) : entries;
+        var stored = ledgers.Add(ledger, entries, requestId, string.IsNullOrEmpty(requestId) ? null : RequestContentHash(request));
+        var recorded = stored.Replayed ? ledgers.Range(ledger, stored.FirstSeq, stored.LastSeq) : entries;
         return Task.FromResult(CreationAnswer(recorded, requestId, stored.Replayed));
     }
 
@@ -175,16 +175,16 @@ internal sealed partial class ObsScalingService
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(copy.ToByteArray()));
     }
 
-    public override Task<V1.Preregistration> GetPreregistration(V1.GetPreregistrationRequest request, ServerCallContext context)
+    public Task<V1.Preregistration> GetPreregistration(V1.GetPreregistrationRequest request, ServerCallContext context)
     {
         var (ledger, entry) = ResourceName.ParseLedgerEntry("name", request.Name);
-        return Task.FromResult(Ledger(context).Get(ledger, entry) ?? throw new ResourceNotFoundException("Preregistration", request.Name));
+        return Task.FromResult(ledgers.Get(ledger, entry) ?? throw new ResourceNotFoundException("Preregistration", request.Name));
     }
 
-    public override Task<V1.ListPreregistrationsResponse> ListPreregistrations(V1.ListPreregistrationsRequest request, ServerCallContext context)
+    public Task<V1.ListPreregistrationsResponse> ListPreregistrations(V1.ListPreregistrationsRequest request, ServerCallContext context)
     {
         var ledger = ResourceName.ParseLedger("parent", request.Parent);
-        if (!Ledger(context).Exists(ledger))
+        if (!ledgers.Exists(ledger))
         {
             throw new ResourceNotFoundException("Ledger", ResourceName.Ledger(ledger));
         }
@@ -194,8 +194,8 @@ internal sealed partial class ObsScalingService
         // making a later page skip anything). The summary needs the scores only, not the entries.
         var collection = $"entries-after/{ledger}/{request.State}";
         var pageRequest = PageToken.Parse(collection, request.PageSize, request.PageToken);
-        var (page, lastSeq, more) = Ledger(context).Page(ledger, request.State, pageRequest.Offset, pageRequest.Limit);
-        var (count, scores) = Ledger(context).Tally(ledger, request.State);
+        var (page, lastSeq, more) = ledgers.Page(ledger, request.State, pageRequest.Offset, pageRequest.Limit);
+        var (count, scores) = ledgers.Tally(ledger, request.State);
         var response = new V1.ListPreregistrationsResponse
         {
             TotalSize = count,
@@ -206,7 +206,7 @@ internal sealed partial class ObsScalingService
         return Task.FromResult(response);
     }
 
-    public override async Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
+    public async Task<V1.ScorePreregistrationsResponse> ScorePreregistrations(V1.ScorePreregistrationsRequest request, ServerCallContext context)
     {
         var ledger = ResourceName.ParseLedger("parent", request.Parent);
         var hasDataset = !string.IsNullOrEmpty(request.Dataset);
@@ -235,7 +235,7 @@ internal sealed partial class ObsScalingService
             throw new ObsValidationException(violations);
         }
 
-        var all = ExistingLedger(context, ledger);
+        var all = ExistingLedger(ledger);
         var selected = all;
         if (request.Entries.Count > 0)
         {
@@ -292,14 +292,14 @@ internal sealed partial class ObsScalingService
         var now = Timestamp.FromDateTime(DateTime.UtcNow);
         var response = new V1.ScorePreregistrationsResponse();
         var scores = new List<(string Entry, V1.PreregistrationScore Score)>();
-        await compute.RunAsync(
-            () =>
+        await work.RunAsync(
+            ct =>
             {
                 for (var i = 0; i < selected.Count; i++)
                 {
                     if (i % 1024 == 0)
                     {
-                        context.CancellationToken.ThrowIfCancellationRequested();
+                        ct.ThrowIfCancellationRequested();
                     }
 
                     var e = selected[i];
@@ -315,7 +315,7 @@ internal sealed partial class ObsScalingService
                         continue;
                     }
 
-                    scores.Add((ResourceName.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, _options.ApiKey is { Length: > 0 })));
+                    scores.Add((ResourceName.EntryId(e.Name), ScoreOf(e, observed, source, now, context.Peer, options.Value.ApiKey is { Length: > 0 })));
                 }
 
                 return scores.Count;
@@ -323,15 +323,15 @@ internal sealed partial class ObsScalingService
             context.CancellationToken).ConfigureAwait(false);
         context.CancellationToken.ThrowIfCancellationRequested();
 
-        var inserted = Ledger(context).Score(ledger, scores);
+        var inserted = ledgers.Score(ledger, scores);
         foreach (var (id, _) in scores)
         {
             // Another caller may have scored the entry between the read and this write: its score was kept.
-            var stored = Ledger(context).Get(ledger, id)!;
+            var stored = ledgers.Get(ledger, id)!;
             (inserted.Contains(id) ? response.Scored : response.AlreadyScored).Add(stored);
         }
 
-        var (count, tallied) = Ledger(context).Tally(ledger, V1.PreregistrationState.Unspecified);
+        var (count, tallied) = ledgers.Tally(ledger, V1.PreregistrationState.Unspecified);
         response.Summary = Summary(count, tallied);
         return response;
     }
@@ -391,66 +391,6 @@ internal sealed partial class ObsScalingService
         return (FitDataHash.Compute(rows, columns, JsonFormatter.Default.Format(fit.Spec)), rows.Count);
     }
 
-    /// <summary>A dataset's model as a forecast input: the scores a PC or benchmark law reads, or its compute.</summary>
-    private static V1.PreregistrationInput FromRecord(ModelRecord record, V1.Fit fit, string field)
-    {
-        var input = new V1.PreregistrationInput { Model = record.Name, Family = record.Family ?? "" };
-        switch (fit.Spec.Predictors?.Kind ?? V1.PredictorKind.Unspecified)
-        {
-            case V1.PredictorKind.LogFlops:
-                input.FlopsE21 = record.FlopsE21 ?? throw new ObsValidationException(field, record.Name, "the model has no FLOPs, which this ln-FLOPs law needs");
-                break;
-            case V1.PredictorKind.LogParameters:
-                input.ParametersB = record.ParametersB ?? throw new ObsValidationException(field, record.Name, "the model has no parameter count, which this ln-params law needs");
-                break;
-            default:
-                var read = fit.Spec.Predictors?.Kind == V1.PredictorKind.Metrics ? fit.Spec.Predictors.Metrics : fit.Space?.Metrics;
-                foreach (var metric in read ?? [])
-                {
-                    if (record.Scores.TryGetValue(metric, out var v) && double.IsFinite(v))
-                    {
-                        input.Scores[metric] = v;
-                    }
-                }
-
-                if (input.Scores.Count == 0)
-                {
-                    throw new ObsValidationException(field, record.Name, $"the model has none of the law's metrics ({string.Join(", ", read ?? [])})");
-                }
-
-                break;
-        }
-
-        return input;
-    }
-
-    private static V1.ForecastInput ToForecastInput(V1.PreregistrationInput input)
-    {
-        var f = new V1.ForecastInput { Model = input.Model, Family = input.Family };
-        if (input.Scores.Count > 0)
-        {
-            f.Scores = new V1.MetricScores { Values = { input.Scores } };
-        }
-        else if (input.Coordinates.Count > 0)
-        {
-            f.Coordinates = new V1.Coordinates { Values = { input.Coordinates } };
-        }
-        else if (input.HasFlopsE21)
-        {
-            f.FlopsE21 = input.FlopsE21;
-        }
-        else
-        {
-            f.ParametersB = input.ParametersB;
-        }
-
-        return f;
-    }
-
-    /// <summary>
-    /// A score and where it came from. With an API key configured every call has passed the key check before it
-    /// gets here (ApiKeyInterceptor), so <paramref name="authenticated"/> is exactly "a key is configured".
-    /// </summary>
     private static V1.PreregistrationScore ScoreOf(V1.Preregistration e, double observedRaw, string source, Timestamp now, string peer, bool authenticated)
     {
         var transform = FitMapping.ToTransform(e.Spec);
@@ -498,14 +438,11 @@ internal sealed partial class ObsScalingService
         return summary;
     }
 
-    private static List<V1.Preregistration> ExistingLedger(ServerCallContext context, string ledger)
+    private List<V1.Preregistration> ExistingLedger(string ledger)
     {
-        var all = Ledger(context).All(ledger);
+        var all = ledgers.All(ledger);
         return all.Count == 0 ? throw new ResourceNotFoundException("Ledger", ResourceName.Ledger(ledger)) : all.ToList();
     }
-
-    // Resolved per call rather than through the constructor, so the ledger stays a self-contained addition.
-    private static ILedgerStore Ledger(ServerCallContext context) => context.GetHttpContext().RequestServices.GetRequiredService<ILedgerStore>();
 
     private static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -6,20 +6,18 @@ using ObsScaling.Server.Errors;
 using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
+using ObsScaling.Server.Services;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
-/// <summary>
-/// The obsscaling.v1 service: maps requests to the engine and the store. Engine and store exceptions are
-/// turned into statuses by <see cref="CallInterceptor"/>.
-/// </summary>
-internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options, DecompositionCache decompositions, ComputeSlots compute, AnswerBudget answers) : V1.ObsScaling.ObsScalingBase
+/// <summary>Datasets and their models: import (streamed or in one request), read, page and delete.</summary>
+internal sealed class DatasetHandlers(IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options, DecompositionCache decompositions, AnswerBudget answers)
 {
     private readonly ServerOptions _options = options.Value;
 
     /// <summary>The unary form of <see cref="ImportModels"/>: the header and models replayed as its stream would carry them.</summary>
-    public override Task<V1.ImportModelsResponse> BatchImportModels(V1.BatchImportModelsRequest request, ServerCallContext context)
+    public Task<V1.ImportModelsResponse> BatchImportModels(V1.BatchImportModelsRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var messages = new List<V1.ImportModelsRequest>(request.Models.Count + 1) { new() { Header = request.Header ?? new V1.ImportHeader() } };
@@ -27,7 +25,7 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
         return ImportModels(new ListStreamReader<V1.ImportModelsRequest>(messages), context);
     }
 
-    public override async Task<V1.ImportModelsResponse> ImportModels(IAsyncStreamReader<V1.ImportModelsRequest> requestStream, ServerCallContext context)
+    public async Task<V1.ImportModelsResponse> ImportModels(IAsyncStreamReader<V1.ImportModelsRequest> requestStream, ServerCallContext context)
     {
         V1.ImportHeader? header = null;
         var models = new List<ModelRecord>();
@@ -108,13 +106,13 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
         return new V1.ImportModelsResponse { Dataset = outcome.Dataset, ModelsAdded = outcome.Added, ModelsReplaced = outcome.Replaced };
     }
 
-    public override Task<V1.Dataset> GetDataset(V1.GetDatasetRequest request, ServerCallContext context)
+    public Task<V1.Dataset> GetDataset(V1.GetDatasetRequest request, ServerCallContext context)
     {
-        var id = DatasetId("name", request.Name, context);
+        var id = CallScope.DatasetId("name", request.Name, context);
         return Task.FromResult(store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id)));
     }
 
-    public override Task<V1.ListDatasetsResponse> ListDatasets(V1.ListDatasetsRequest request, ServerCallContext context)
+    public Task<V1.ListDatasetsResponse> ListDatasets(V1.ListDatasetsRequest request, ServerCallContext context)
     {
         var pageRequest = PageToken.Parse("datasets", request.PageSize, request.PageToken);
         var (page, total) = PageToken.Read(pageRequest, store.ListDatasets, d => d.Name);
@@ -123,18 +121,18 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
         return Task.FromResult(response);
     }
 
-    public override Task<Empty> DeleteDataset(V1.DeleteDatasetRequest request, ServerCallContext context)
+    public Task<Empty> DeleteDataset(V1.DeleteDatasetRequest request, ServerCallContext context)
     {
-        var id = DatasetId("name", request.Name, context);
+        var id = CallScope.DatasetId("name", request.Name, context);
         store.DeleteDataset(id, request.Force, request.Etag);
         decompositions.Forget(id);
         hub.DatasetDeleted(id);
         return Task.FromResult(new Empty());
     }
 
-    public override async Task<V1.ListModelsResponse> ListModels(V1.ListModelsRequest request, ServerCallContext context)
+    public async Task<V1.ListModelsResponse> ListModels(V1.ListModelsRequest request, ServerCallContext context)
     {
-        var id = DatasetId("parent", request.Parent, context);
+        var id = CallScope.DatasetId("parent", request.Parent, context);
         var dataset = store.GetDataset(id) ?? throw new ResourceNotFoundException("Dataset", ResourceName.Dataset(id));
 
         // Models are replaced wholesale by a REPLACE import, so a token is tied to the dataset's revision as well.
@@ -164,10 +162,4 @@ internal sealed partial class ObsScalingService(IDatasetStore store, FitWatchHub
         return rows * perModel * WireToHeld;
     }
 
-    private static string DatasetId(string field, string name, ServerCallContext context)
-    {
-        var id = ResourceName.ParseDataset(field, name);
-        context.UserState["dataset"] = id;
-        return id;
-    }
 }

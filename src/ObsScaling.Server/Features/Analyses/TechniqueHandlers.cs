@@ -4,15 +4,18 @@ using ObsScaling.Core.Laws;
 using ObsScaling.Core.Techniques;
 using ObsScaling.Core.Uncertainty;
 using ObsScaling.Server.Mapping;
+using ObsScaling.Server.Services;
+using ObsScaling.Server.Storage;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
-internal sealed partial class ObsScalingService
+/// <summary>CompareTechniques: post-training techniques compared on one capability axis, in reference-equivalent compute.</summary>
+internal sealed class TechniqueHandlers(IDatasetStore store, HeavyWork work)
 {
-    public override async Task CompareTechniques(V1.CompareTechniquesRequest request, IServerStreamWriter<V1.CompareTechniquesEvent> responseStream, ServerCallContext context)
+    public async Task CompareTechniques(V1.CompareTechniquesRequest request, IServerStreamWriter<V1.CompareTechniquesEvent> responseStream, ServerCallContext context)
     {
-        var id = DatasetId("dataset", request.Dataset, context);
+        var id = CallScope.DatasetId("dataset", request.Dataset, context);
         var (dataset, models) = store.LoadDataset(id);
         if (string.IsNullOrWhiteSpace(request.Baseline))
         {
@@ -31,25 +34,21 @@ internal sealed partial class ObsScalingService
             Baseline = request.Baseline,
             Techniques = techniques,
             CapabilityMetrics = capability,
-            Components = request.Components == 0 ? 3 : request.Components,
+            Components = Unset.Or(request.Components, defaults.Components),
             Split = SpecMapping.ToSplit(request.Split, "split"),
             Law = SpecMapping.ToLaw(lawSpec, ""),
-            ReferenceFamily = string.IsNullOrEmpty(request.ReferenceFamily) ? "Llama-2" : request.ReferenceFamily,
+            ReferenceFamily = Unset.Or(request.ReferenceFamily, defaults.ReferenceFamily),
             GridFrom = request.HasGridFrom ? request.GridFrom : defaults.GridFrom,
             GridTo = request.HasGridTo ? request.GridTo : defaults.GridTo,
-            GridPoints = request.GridPoints == 0 ? defaults.GridPoints : request.GridPoints,
+            GridPoints = Unset.Or(request.GridPoints, defaults.GridPoints),
             Intervals = request.NoIntervals ? null : Intervals(request.Intervals),
         };
 
         var latest = new V1.Progress { Stage = "decomposing", Fraction = 0, Message = $"comparing {techniques.Length + 1} techniques" };
         await responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = latest }, context.CancellationToken).ConfigureAwait(false);
-        var report = new TechniqueProgressSink();
-        var work = compute.RunAsync(() => TechniqueComparison.Compare(models, options, report, context.CancellationToken), context.CancellationToken);
-        var found = await WhileRunningAsync(
-            work,
-            () => report.Latest is { } p
-                ? responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Stage } }, context.CancellationToken)
-                : Task.CompletedTask,
+        var found = await work.RunAsync<TechniqueComparisonResult, TechniqueProgress>(
+            (progress, ct) => TechniqueComparison.Compare(models, options, progress, ct),
+            p => responseStream.WriteAsync(new V1.CompareTechniquesEvent { Progress = new V1.Progress { Stage = p.Stage, Fraction = p.Fraction, Message = p.Stage } }, context.CancellationToken),
             context.CancellationToken).ConfigureAwait(false);
         var result = new V1.TechniqueComparison { Baseline = found.Baseline, Resamples = found.Resamples, Level = double.IsFinite(found.Level) ? found.Level : 0, DatasetEtag = dataset.Etag };
         result.CapabilityMetrics.AddRange(capability);
@@ -122,31 +121,5 @@ internal sealed partial class ObsScalingService
         }
 
         return SpecMapping.ToIntervals(s, "intervals");
-    }
-
-    /// <summary>Keeps the latest progress from the worker threads for the streaming loop to forward.</summary>
-    private sealed class TechniqueProgressSink : IProgress<TechniqueProgress>
-    {
-        private TechniqueProgress? _latest;
-        private readonly Lock _lock = new();
-
-        public TechniqueProgress? Latest
-        {
-            get
-            {
-                lock (_lock)
-                {
-                    return _latest;
-                }
-            }
-        }
-
-        public void Report(TechniqueProgress value)
-        {
-            lock (_lock)
-            {
-                _latest = value;
-            }
-        }
     }
 }

@@ -1,26 +1,31 @@
 using System.Text;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Import.Results;
 using ObsScaling.Server.Errors;
+using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Storage;
+using ObsScaling.Server.Services;
 using V1 = ObsScaling.Grpc.V1;
 
-namespace ObsScaling.Server.Services;
+namespace ObsScaling.Server.Features;
 
 /// <summary>
 /// ImportFiles: result files as uploaded bytes (the server never opens a path), parsed by the engine's importers
 /// and stored through the same all-or-nothing path as ImportModels.
 /// </summary>
-internal sealed partial class ObsScalingService
+internal sealed class FileImportHandlers(IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options)
 {
+    private readonly ServerOptions _options = options.Value;
+
     /// <summary>Upload cap: the files are held in memory while they are parsed.</summary>
     internal const long MaxImportFileBytes = 256L * 1024 * 1024;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public override async Task<V1.ImportFilesResponse> ImportFiles(IAsyncStreamReader<V1.ImportFilesRequest> requestStream, ServerCallContext context)
+    public async Task<V1.ImportFilesResponse> ImportFiles(IAsyncStreamReader<V1.ImportFilesRequest> requestStream, ServerCallContext context)
     {
         V1.ImportFilesHeader? header = null;
         var files = new List<(string Name, V1.FileRole Role, MemoryStream Bytes)>();
