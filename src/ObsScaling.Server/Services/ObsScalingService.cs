@@ -49,6 +49,8 @@ internal sealed class ObsScalingService(
 
     public override Task Forecast(IAsyncStreamReader<V1.ForecastRequest> requestStream, IServerStreamWriter<V1.ForecastResponse> responseStream, ServerCallContext context) => forecasts.Forecast(requestStream, responseStream, context);
 
+    public override Task<V1.BatchForecastResponse> BatchForecast(V1.BatchForecastRequest request, ServerCallContext context) => forecasts.BatchForecast(request, context);
+
     public override Task<V1.ListForecastsResponse> ListForecasts(V1.ListForecastsRequest request, ServerCallContext context) => fits.ListForecasts(request, context);
 
     public override Task Backtest(V1.BacktestRequest request, IServerStreamWriter<V1.BacktestEvent> responseStream, ServerCallContext context) => backtests.Backtest(request, responseStream, context);

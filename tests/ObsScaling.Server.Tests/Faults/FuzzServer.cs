@@ -39,6 +39,7 @@ public sealed class FuzzServer : IAsyncLifetime
             new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "x", Coordinates = new V1.Coordinates { Values = { 0.5, -0.25 } } } }.ToByteArray(),
             new V1.ForecastRequest { Input = new V1.ForecastInput { Model = "y", Scores = new V1.MetricScores { Values = { ["bench-1"] = 0.3, ["bench-4"] = 0.7 } } } }.ToByteArray(),
         ],
+        ["BatchForecast"] = [new V1.BatchForecastRequest { Fit = "datasets/fuzz/fits/law", Inputs = { new V1.ForecastInput { Model = "x", Coordinates = new V1.Coordinates { Values = { 0.5, -0.25 } } } } }.ToByteArray()],
         ["ListForecasts"] = [new V1.ListForecastsRequest { Parent = "datasets/fuzz/fits/law", PageSize = 4 }.ToByteArray()],
         ["Backtest"] = [new V1.BacktestRequest { Dataset = "datasets/fuzz", Spec = Rpc.DownstreamSpec() }.ToByteArray()],
         ["SelectSubset"] = [new V1.SelectSubsetRequest { Dataset = "datasets/fuzz", Budgets = { 8, 12 }, MaxFamilies = 3, Components = 2 }.ToByteArray()],

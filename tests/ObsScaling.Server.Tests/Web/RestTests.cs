@@ -113,6 +113,40 @@ public sealed class RestTests
     }
 
     [Fact]
+    public async Task BatchForecast_answers_a_batch_over_REST_as_the_stream_does_and_records_all_or_nothing()
+    {
+        await using var server = await ServerHandle.KestrelAsync("--ObsScaling:WebUrls=http://127.0.0.1:0");
+        using var http = Http(server);
+        var zoo = Rpc.SmallZoo(families: 4, perFamily: 5);
+        await Uploads.ImportAsync(server.Client, "zoo", zoo);
+        var fit = await Uploads.FitAsync(server.Client, "zoo", Rpc.DownstreamSpec(), "law");
+        var inputs = zoo.Models.Take(6).Select(m => new V1.ForecastInput { Model = m.Name, Family = m.Family ?? "", Scores = new V1.MetricScores { Values = { fit.Space.Metrics.Where(m.Scores.ContainsKey).ToDictionary(k => k, k => m.Scores[k]) } } }).ToArray();
+
+        var batch = new V1.BatchForecastRequest { Fit = fit.Name, Record = true, Inputs = { inputs } };
+        var answered = Parser.Parse<V1.BatchForecastResponse>(await OkAsync(http, HttpMethod.Post, $"/v1/{fit.Name}:forecast", JsonFormatter.Default.Format(batch)));
+        var streamed = await Ledger.LedgerTests.ForecastAsync(server.Client, fit.Name, inputs);
+        Assert.Equal(inputs.Length, answered.Results.Count);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            Assert.Equal((inputs[i].Model, (long)i), (answered.Results[i].Model, answered.Results[i].Sequence));
+            Assert.Equal(streamed[i].Predicted, answered.Results[i].Predicted);
+            Assert.Equal(streamed[i].Predictors, answered.Results[i].Predictors);
+            Assert.NotEmpty(answered.Results[i].Forecast);
+        }
+
+        var recorded = await server.Client.ListForecastsAsync(new V1.ListForecastsRequest { Parent = fit.Name, PageSize = 100 });
+        Assert.Equal(answered.Results.Select(r => r.Forecast).Order(StringComparer.Ordinal), recorded.Forecasts.Select(f => f.Name).Order(StringComparer.Ordinal));
+
+        // One bad input refuses the batch, naming it; nothing of the batch is recorded.
+        batch.Inputs[3] = new V1.ForecastInput { Model = "bad", Coordinates = new V1.Coordinates { Values = { 1.0 } } };
+        var refused = await ErrorAsync(http, HttpMethod.Post, $"/v1/{fit.Name}:forecast", HttpStatusCode.BadRequest, Code.InvalidArgument, JsonFormatter.Default.Format(batch));
+        Assert.Equal("inputs[3].coordinates", Assert.Single(refused.Details[0].Unpack<BadRequest>().FieldViolations).Field);
+        Assert.Equal(recorded.Forecasts.Count, (await server.Client.ListForecastsAsync(new V1.ListForecastsRequest { Parent = fit.Name, PageSize = 100 })).Forecasts.Count);
+        var empty = await ErrorAsync(http, HttpMethod.Post, $"/v1/{fit.Name}:forecast", HttpStatusCode.BadRequest, Code.InvalidArgument, "{}");
+        Assert.Equal("inputs", Assert.Single(empty.Details[0].Unpack<BadRequest>().FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_the_REST_routes_with_one_path_parameter_per_segment()
     {
         await using var server = await ServerHandle.KestrelAsync("--ObsScaling:WebUrls=http://127.0.0.1:0");
@@ -125,7 +159,7 @@ public sealed class RestTests
             "GET /v1/datasets", "GET /v1/datasets/{dataset}", "DELETE /v1/datasets/{dataset}", "GET /v1/datasets/{dataset}/models",
             "POST /v1/datasets/{header.dataset}/models:batchImport", "POST /v1/datasets/{dataset}:decompose",
             "POST /v1/datasets/{dataset}/fits", "GET /v1/datasets/{dataset}/fits", "GET /v1/datasets/{dataset}/fits/{fit}",
-            "DELETE /v1/datasets/{dataset}/fits/{fit}", "GET /v1/datasets/{dataset}/fits/{fit}/forecasts",
+            "DELETE /v1/datasets/{dataset}/fits/{fit}", "GET /v1/datasets/{dataset}/fits/{fit}/forecasts", "POST /v1/datasets/{dataset}/fits/{fit}:forecast",
             "POST /v1/datasets/{dataset}:backtest", "POST /v1/datasets/{dataset}:selectSubset", "POST /v1/datasets/{dataset}:compareTechniques",
             "POST /v1/ledgers/{ledger}/entries", "GET /v1/ledgers/{ledger}/entries", "GET /v1/ledgers/{ledger}/entries/{entry}",
             "POST /v1/ledgers/{ledger}:score", "POST /v1/plots:render",

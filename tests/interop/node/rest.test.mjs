@@ -1,5 +1,5 @@
 // A REST/JSON client of obsscaling.v1: fetch only, no gRPC library, against the web endpoint's transcoded routes
-// (docs/web.md). It imports a small synthetic zoo with the unary BatchImportModels, reads it back, fits a law
+// (docs/web.md). It imports a small synthetic zoo with the unary BatchImportModels, reads it back, fits a law, forecasts with it (BatchForecast)
 // (CreateFit streams newline-delimited JSON), decomposes, checks errors as JSON google.rpc.Status with their details,
 // and deletes the dataset.
 //
@@ -96,6 +96,19 @@ describe('obsscaling.v1 over REST/JSON', { skip: WEB ? false : 'OBSSCALING_WEB_A
     assert.deepEqual(JSON.parse(await ok('GET', `/v1/datasets/${DATASET}/fits/law`)), fit);
     const fits = JSON.parse(await ok('GET', `/v1/datasets/${DATASET}/fits`));
     assert.deepEqual(fits.fits.map((f) => f.name), [fit.name]);
+  });
+
+  it('forecasts a batch with the fit and records it', async () => {
+    const inputs = models.slice(0, 4).map((m) => ({ model: m.name, family: m.family, scores: { values: Object.fromEntries(BENCHMARKS.filter((b) => b in m.scores).map((b) => [b, m.scores[b]])) } }));
+    const answered = JSON.parse(await ok('POST', `/v1/datasets/${DATASET}/fits/law:forecast`, { record: true, inputs }));
+    assert.equal(answered.results.length, inputs.length);
+    answered.results.forEach((r, i) => {
+      assert.equal(r.model, inputs[i].model);
+      assert.ok(Number.isFinite(r.predicted), `forecast ${i}: ${r.predicted}`);
+      assert.ok(Math.abs(r.predicted - models[i].scores.downstream) < 0.1, `forecast ${r.predicted} vs observed ${models[i].scores.downstream}`);
+    });
+    const recorded = JSON.parse(await ok('GET', `/v1/datasets/${DATASET}/fits/law/forecasts?pageSize=10`));
+    assert.deepEqual(recorded.forecasts.map((f) => f.name).sort(), answered.results.map((r) => r.forecast).sort());
   });
 
   it('decomposes', async () => {

@@ -77,13 +77,10 @@ internal sealed class ForecastHandlers(IDatasetStore store)
                     case V1.ForecastRequest.ItemOneofCase.Setup:
                         throw new ObsValidationException("setup", request.Setup.Fit, "the setup must be sent once, first");
                     case V1.ForecastRequest.ItemOneofCase.Input when law is not null:
-                        var at = sequence;
-                        var result = LawMapping.ToProto(LawMapping.At(() => law.Forecast(LawMapping.ToDomain(request.Input)), () => $"inputs[{at.ToString(CultureInfo.InvariantCulture)}]"), request.Input.Model, sequence);
-                        if (record)
+                        var (result, stored) = Answer(law, request.Input, sequence, record ? (dataset, fitId, datasetEtag) : null);
+                        if (stored is not null)
                         {
-                            var forecastId = "fc-" + Guid.NewGuid().ToString("N")[..12];
-                            result.Forecast = ResourceName.Forecast(dataset, fitId, forecastId);
-                            records.Add(new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = datasetEtag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
+                            records.Add(stored);
                         }
 
                         answers.Add(new V1.ForecastResponse { Result = result });
@@ -107,5 +104,55 @@ internal sealed class ForecastHandlers(IDatasetStore store)
         {
             await Deliver().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The most inputs one BatchForecast takes; a larger batch is a stream's work.</summary>
+    internal const int MaxBatchInputs = 10_000;
+
+    public Task<V1.BatchForecastResponse> BatchForecast(V1.BatchForecastRequest request, ServerCallContext context)
+    {
+        var (dataset, fitId) = ResourceName.ParseFit("fit", request.Fit);
+        context.UserState["dataset"] = dataset;
+        if (request.Inputs.Count == 0)
+        {
+            throw new ObsValidationException("inputs", "[]", "give at least one model to forecast");
+        }
+
+        if (request.Inputs.Count > MaxBatchInputs)
+        {
+            throw new ObsValidationException("inputs", request.Inputs.Count.ToString(CultureInfo.InvariantCulture), $"at most {MaxBatchInputs} inputs per batch; stream larger batches with Forecast");
+        }
+
+        var fit = store.GetFit(dataset, fitId) ?? throw new ResourceNotFoundException("Fit", request.Fit);
+        var law = LawMapping.ToStoredLaw(fit);
+        var response = new V1.BatchForecastResponse();
+        var records = new List<V1.RecordedForecast>();
+        for (var i = 0; i < request.Inputs.Count; i++)
+        {
+            var (result, stored) = Answer(law, request.Inputs[i], i, request.Record ? (dataset, fitId, fit.DatasetEtag) : null);
+            response.Results.Add(result);
+            if (stored is not null)
+            {
+                records.Add(stored);
+            }
+        }
+
+        // Every input was valid: the records commit together, before any name reaches the client.
+        store.AddForecasts(dataset, fitId, records);
+        return Task.FromResult(response);
+    }
+
+    /// <summary>One model's answer, and its record when the caller records (the dataset, fit and etag it is recorded under).</summary>
+    private static (V1.ForecastResult Result, V1.RecordedForecast? Record) Answer(StoredLaw law, V1.ForecastInput input, long sequence, (string Dataset, string Fit, string Etag)? recordUnder)
+    {
+        var forecast = LawMapping.At(() => law.Forecast(LawMapping.ToDomain(input)), () => $"inputs[{sequence.ToString(CultureInfo.InvariantCulture)}]");
+        var result = LawMapping.ToProto(forecast, input.Model, sequence);
+        if (recordUnder is not { } under)
+        {
+            return (result, null);
+        }
+
+        result.Forecast = ResourceName.Forecast(under.Dataset, under.Fit, "fc-" + Guid.NewGuid().ToString("N")[..12]);
+        return (result, new V1.RecordedForecast { Name = result.Forecast, Result = result, DatasetEtag = under.Etag, CreateTime = Timestamp.FromDateTime(DateTime.UtcNow) });
     }
 }
