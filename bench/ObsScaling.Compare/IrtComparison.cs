@@ -5,7 +5,7 @@ using ObsScaling.Core.Irt;
 namespace ObsScaling.Compare;
 
 /// <summary>
-/// Row 5: the item-response capability fit (docs/method.md §14) of 1,000 models × 40 benchmarks with 70% of the cells
+/// Row 5: the item-response capability fit (docs/method.md §13) of 1,000 models × 40 benchmarks with 70% of the cells
 /// missing, C# against tests/golden/irt_reference.py's scipy least squares on the same matrix. Target: C# under 1 s.
 /// Python is timed at scipy's default tolerances (1e-8, how one would call it) and, once, at 1e-12. Agreement is judged
 /// on the objective (1e-9 relative, and C#'s no higher) and on the parameters in units of their standard error: even

@@ -5,10 +5,10 @@ Run with /usr/bin/python3 (Debian numpy + scipy); writes irt_reference.json besi
 
     /usr/bin/python3 tests/golden/irt_reference.py [DATA_DIR] [--out FILE]
 
-DATA_DIR defaults to shared/data/obsscaling in the nearest folder above this script that has it. Written from the model as docs/method.md
-§14 states it, sharing no code with the C# fitter (which eliminates the capabilities by a Schur complement and
-takes Newton steps on the exact Hessian; this script hands the whole stacked residual vector to
-scipy.optimize.least_squares and polishes with scipy's own tools).
+DATA_DIR defaults to shared/data/obsscaling in the nearest folder above this script that has it. Written from the
+model as stated below (docs/method.md §13 states the same), sharing no code with the C# fitter, which eliminates the
+capabilities by a Schur complement and takes Newton steps on the exact Hessian; this script hands the whole stacked
+residual vector to scipy.optimize.least_squares and polishes with Newton steps on a finite-difference Hessian.
 
 The model: score[m, b] = f_b + (1 - f_b) * sigmoid(alpha_b * (C_m - D_b)), fitted on the observed cells only by
 minimising 1/2 sum_obs r^2 + 1/2 ridge * (sum_m C_m^2 + sum_b D_b^2), with the anchor benchmark's D = 0 and
@@ -20,7 +20,7 @@ the second derivative of the objective in C_m alone (benchmark parameters fixed,
 A new model's capability given fixed benchmark parameters: the global minimiser of the one-dimensional objective,
 found on a grid and refined by brentq on its derivative.
 
-Also importable: bench/compare/reference.py times fit() on the speed benchmark's matrix (task "irt").
+Also imported by bench/compare/reference.py (task "irt"), which times least_squares on this Problem.
 """
 import argparse
 import csv

@@ -1,7 +1,7 @@
 namespace ObsScaling.Core.Irt;
 
 /// <summary>
-/// Settings of the item-response capability fit (<see cref="ItemResponseModel"/>, docs/method.md §14). Every default
+/// Settings of the item-response capability fit (<see cref="ItemResponseModel"/>, docs/method.md §13). Every default
 /// lives here.
 /// </summary>
 public sealed record IrtOptions

@@ -6,7 +6,7 @@ namespace ObsScaling.Core.Irt;
 
 /// <summary>
 /// A one-dimensional item-response capability model in the manner of Epoch's Capabilities Index (Ho et al., "A Rosetta
-/// Stone for AI Benchmarks", arXiv 2512.00193; docs/method.md §14): a capability C_m per model and a difficulty D_b
+/// Stone for AI Benchmarks", arXiv 2512.00193; docs/method.md §13): a capability C_m per model and a difficulty D_b
 /// and slope α_b per benchmark with score_mb ≈ f_b + (1 − f_b)·σ(α_b·(C_m − D_b)), fitted on the observed cells of a
 /// sparse score matrix (a missing score is left out, never imputed).
 /// </summary>
