@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ObsScaling.Compare;
 
 /// <summary>
-/// Row 5: one whole forecast as a user runs it, start-up included — the built <c>obs</c> (hosting PowerShell, which
+/// Row 6: one whole forecast as a user runs it, start-up included — the built <c>obs</c> (hosting PowerShell, which
 /// starts the embedded gRPC server with a SQLite file) against <c>python3 bench/compare/forecast.py</c>.
 /// </summary>
 internal static class ProcessComparison

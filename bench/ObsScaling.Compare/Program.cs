@@ -1,7 +1,7 @@
 using ObsScaling.Compare;
 
 // bench/compare/run.sh builds Release and runs this; see docs/performance.md.
-//   ObsScaling.Compare [--quick] [--only pipeline,bootstrap,subset,scale,process] [--markdown <file>]
+//   ObsScaling.Compare [--quick] [--only pipeline,bootstrap,subset,scale,irt,process] [--markdown <file>]
 // Exit code: 0 all numbers agree and every target is met, 1 a target is missed, 2 numbers disagree, 3 unavailable.
 if (args.Length > 0 && args[0] == ScaleChild.Command)
 {
@@ -53,6 +53,11 @@ if (Wanted("subset"))
 if (Wanted("scale"))
 {
     rows.AddRange(ScaleComparison.Run(workspace, log));
+}
+
+if (Wanted("irt"))
+{
+    rows.AddRange(IrtComparison.Run(workspace, log));
 }
 
 if (Wanted("process") && ProcessComparison.Run(workspace, log) is { } process)

@@ -50,6 +50,6 @@ internal static class ScaleMatrix
         return x;
     }
 
-    private static double Normal(Random rng) =>
+    internal static double Normal(Random rng) =>
         Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 }

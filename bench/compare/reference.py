@@ -11,8 +11,9 @@ It follows ../shared/docs/method.md the way the paper's code does, not the way t
     combination at a time as the paper's search does (and, reported separately, a batched numpy variant).
 
 Usage: /usr/bin/python3 bench/compare/reference.py <task> --input spec.json [--json]
-Tasks: pipeline, bootstrap, subset, decompose. The spec (written by bench/ObsScaling.Compare) names raw
-little-endian float64 / int32 files so that both implementations work on bit-identical inputs. With --json the
+Tasks: pipeline, bootstrap, subset, decompose, irt (tests/golden/irt_reference.py's item-response fit). The spec
+(written by bench/ObsScaling.Compare) names raw little-endian float64 / int32 files so that both implementations
+work on bit-identical inputs. With --json the
 result is one JSON object on stdout: results, per-repetition timings (seconds) and their median.
 """
 import argparse
@@ -282,7 +283,41 @@ def task_decompose(spec):
             "imputation_iterations": imp["iterations"]}, times
 
 
-TASKS = {"pipeline": task_pipeline, "bootstrap": task_bootstrap, "subset": task_subset, "decompose": task_decompose}
+def task_irt(spec):
+    """Item-response fit of a sparse score matrix (NaN = missing) with tests/golden/irt_reference.py's least squares:
+    scipy least_squares (TRF, sparse analytic Jacobian, LSMR) at its default tolerances (1e-8), the way one would
+    call it, and again at 1e-12 to show what agreement to the optimum costs it."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "golden"))
+    import irt_reference as irt
+
+    X = read_matrix(spec, "scores")
+    i, j = np.nonzero(~np.isnan(X))
+    problem = irt.Problem(i, j, X[i, j], X.shape[0], X.shape[1], np.zeros(X.shape[1]), spec["anchor"], spec["ridge"])
+
+    def run(tol):
+        res = optimize.least_squares(problem.residuals, problem.start(), jac=lambda x: problem.jacobian(x, True),
+                                     method="trf", tr_solver="lsmr", x_scale="jac", ftol=tol, xtol=tol, gtol=tol,
+                                     max_nfev=100000)
+        return res
+
+    res, times = timed(lambda: run(1e-8), spec.get("repetitions", 3), spec.get("warmup", 1))
+    tight, tight_times = timed(lambda: run(1e-12), spec.get("tight_repetitions", 1), 0)
+
+    def report(r):
+        C, D, a = problem.unpack(r.x)
+        se, s2 = irt.standard_errors(problem, r.x)
+        g = problem.jacobian(r.x, True).T @ problem.residuals(r.x)
+        return {"capability": C.tolist(), "difficulty": D.tolist(), "slope": a.tolist(), "standard_error": se.tolist(),
+                "objective": problem.objective(r.x), "nfev": int(r.nfev), "max_abs_gradient": float(np.abs(g).max())}
+
+    out = report(res)
+    out["tight"] = report(tight)
+    out["tight"]["median"] = statistics.median(tight_times)
+    return out, times
+
+
+TASKS = {"pipeline": task_pipeline, "bootstrap": task_bootstrap, "subset": task_subset, "decompose": task_decompose,
+         "irt": task_irt}
 
 
 def main():
