@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using ObsScaling.Core.Domain;
@@ -141,6 +142,52 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         }
     }
 
+    [SkippableFact]
+    public async Task With_a_key_the_page_asks_for_it_and_then_reads_the_data_and_the_feed_with_it()
+    {
+        var chromium = Chromium.Find();
+        Skip.If(chromium is null, "chromium is not installed (apt-get install chromium)");
+        const string key = "dash-key";
+        var directory = Path.Combine(Path.GetTempPath(), "obs-dash-" + Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(directory);
+        var server = await RunningServer.StartAsync(Path.Combine(directory, "obs.db"), 0, 0, key);
+        try
+        {
+            var (zoo, later) = await SeedAsync(server.Client);
+            await using var browser = await Puppeteer.LaunchAsync(new LaunchOptions { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"] });
+            await using var page = await browser.NewPageAsync();
+            page.DefaultTimeout = WaitMs;
+            await page.GoToAsync(server.Web + "/", new NavigationOptions { WaitUntil = [WaitUntilNavigation.Load] });
+            await WaitForConnectionAsync(page, "unauthorized");
+            Assert.Equal("api-key", await page.EvaluateExpressionAsync<string>("document.activeElement.id"));
+            Assert.Equal(0, await page.EvaluateExpressionAsync<int>("document.querySelectorAll('.fit').length"));
+
+            await page.Keyboard.TypeAsync(key);
+            await page.Keyboard.PressAsync("Enter");
+            var fitted = (await server.Client.GetFitAsync(new V1.GetFitRequest { Name = "datasets/zoo/fits/law" })).DatasetRevision;
+            await WaitForRevisionAsync(page, fitted);
+            await WaitForConnectionAsync(page, "live");
+            var appended = (await Uploads.ImportAsync(server.Client, "zoo", new ModelSet([later[0]], zoo.OrderedMetrics()), V1.ImportMode.Append)).Dataset.Revision;
+            await WaitForRevisionAsync(page, appended);
+
+            // The key is kept for the tab only and never put in the address.
+            Assert.DoesNotContain(key, page.Url, StringComparison.Ordinal);
+            Assert.Equal(key, await page.EvaluateExpressionAsync<string>("sessionStorage.getItem('obsscaling.apiKey')"));
+            Assert.Null(await page.EvaluateExpressionAsync<string?>("localStorage.getItem('obsscaling.apiKey')"));
+        }
+        finally
+        {
+            await server.DisposeAsync();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
     private static string V1Text(long revision) => revision.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Until the script is true in the page (or <see cref="WaitMs"/> has passed: then it throws).</summary>
@@ -211,13 +258,19 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
         private readonly GrpcChannel _channel;
         private bool _disposed;
 
-        private RunningServer(WebApplication app)
+        private RunningServer(WebApplication app, string? key)
         {
             _app = app;
             Address = ObsScalingServer.GrpcAddresses(app).Single();
             Web = ObsScalingServer.WebAddresses(app).Single();
             _channel = GrpcChannel.ForAddress(Address);
-            Client = new V1.ObsScaling.ObsScalingClient(_channel);
+            Client = key is null
+                ? new V1.ObsScaling.ObsScalingClient(_channel)
+                : new V1.ObsScaling.ObsScalingClient(_channel.CreateCallInvoker().Intercept(m =>
+                {
+                    m.Add("authorization", "Bearer " + key);
+                    return m;
+                }));
         }
 
         public string Address { get; }
@@ -226,16 +279,17 @@ public sealed class DashboardBrowserTests(ITestOutputHelper output)
 
         public V1.ObsScaling.ObsScalingClient Client { get; }
 
-        public static async Task<RunningServer> StartAsync(string database, int grpcPort, int webPort)
+        public static async Task<RunningServer> StartAsync(string database, int grpcPort, int webPort, string? key = null)
         {
             var app = ObsScalingServer.Build([
                 $"--ObsScaling:DatabasePath={database}",
                 $"--urls=http://127.0.0.1:{grpcPort.ToString(CultureInfo.InvariantCulture)}",
                 $"--ObsScaling:WebUrls=http://127.0.0.1:{webPort.ToString(CultureInfo.InvariantCulture)}",
                 "--Logging:LogLevel:Default=Warning",
+                .. key is null ? Array.Empty<string>() : [$"--ObsScaling:ApiKey={key}"],
             ]);
             await app.StartAsync();
-            return new RunningServer(app);
+            return new RunningServer(app, key);
         }
 
         public async ValueTask DisposeAsync()
