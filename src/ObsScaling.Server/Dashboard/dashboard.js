@@ -171,8 +171,14 @@ function onFeedEvent(kind, id, text) {
   }
   const changes = JSON.parse(text);
   if (kind === "initial") {
+    // "Replace what you have": fits gone since are removed; the others are redrawn in place (no flicker on a reconnect).
+    const names = new Set(changes.map((c) => c.fit?.name));
+    for (const card of [...$("#fits").children]) {
+      if (!names.has(card.dataset.fit)) {
+        card.remove();
+      }
+    }
     state.fits.clear();
-    $("#fits").replaceChildren();
   }
   const changed = [];
   for (const change of changes) {
