@@ -50,9 +50,28 @@ async function call(method, path, body) {
 
 const segment = encodeURIComponent;
 
+// The listings have no order option, so "latest" needs every page; this many pages (of 1000) at most.
+const maxPages = 20;
+
+/** Every item of a paged listing (field `field`), following nextPageToken; the last page's other fields too. */
+async function all(path, field) {
+  const items = [];
+  let answer = {};
+  let token = "";
+  for (let page = 0; page < maxPages; page++) {
+    answer = await call("GET", `${path}${path.includes("?") ? "&" : "?"}pageSize=1000${token ? `&pageToken=${encodeURIComponent(token)}` : ""}`);
+    items.push(...(answer[field] ?? []));
+    token = answer.nextPageToken;
+    if (!token) {
+      break;
+    }
+  }
+  return { ...answer, [field]: items };
+}
+
 export const api = {
-  datasets: () => call("GET", "/v1/datasets?pageSize=1000"),
-  forecasts: (fitName) => call("GET", `/v1/${fitName.split("/").map(segment).join("/")}/forecasts?pageSize=1000`),
-  scoredEntries: (ledger) => call("GET", `/v1/ledgers/${segment(ledger)}/entries?pageSize=1000&state=PREREGISTRATION_STATE_SCORED`),
+  datasets: () => all("/v1/datasets", "datasets"),
+  forecasts: (fitName) => all(`/v1/${fitName.split("/").map(segment).join("/")}/forecasts`, "forecasts"),
+  scoredEntries: (ledger) => all(`/v1/ledgers/${segment(ledger)}/entries?state=PREREGISTRATION_STATE_SCORED`, "entries"),
   scalingCurve: (fitName) => call("POST", "/v1/plots:render", { kind: "PLOT_KIND_SCALING_CURVE", format: "PLOT_FORMAT_SVG", fit: fitName, width: 900, height: 600 }),
 };

@@ -341,9 +341,9 @@ async function loadLedger() {
   const s = answer.summary ?? {};
   summary.textContent = entries.length === 0
     ? `Ledger ${ledger}: no entry scored yet.`
-    : `Ledger ${ledger}: ${s.scored ?? entries.length} scored · coverage ${s.coverage === undefined ? "–" : percent(s.coverage)} (${s.inside ?? 0} of ${s.withInterval ?? 0} inside) · MAE ${number(s.meanAbsoluteError)} · RMSE ${number(s.rootMeanSquareError)}`;
+    : `Ledger ${ledger}: ${s.scored ?? entries.length} scored · coverage ${s.coverage === undefined ? "–" : percent(s.coverage)} (${s.inside ?? 0} of ${s.withInterval ?? 0} inside) · MAE ${number(s.meanAbsoluteError)} · RMSE ${number(s.rootMeanSquareError)}${entries.length > 100 ? " · the latest 100 shown" : ""}`;
   $("tbody", table).replaceChildren(
-    ...entries.map((entry) =>
+    ...entries.slice(0, 100).map((entry) =>
       row([
         entry.input?.model ?? "–",
         entry.target ?? "–",
