@@ -44,6 +44,8 @@ function announce(text) {
 const number = (value, digits = 4) => (value === undefined || value === null || Number.isNaN(Number(value)) ? "–" : Number(value).toPrecision(digits));
 const percent = (value) => (value === undefined || value === null ? "–" : `${(100 * Number(value)).toFixed(1)} %`);
 const when = (timestamp) => (timestamp ? `${new Date(timestamp).toISOString().slice(0, 19).replace("T", " ")} UTC` : "–");
+// In tables the column header says UTC once.
+const stamp = (timestamp) => (timestamp ? new Date(timestamp).toISOString().slice(0, 19).replace("T", " ") : "–");
 const idOf = (name) => name.split("/").pop();
 const interval = (lower, upper) => (lower === undefined || upper === undefined ? "–" : `${number(lower)} – ${number(upper)}`);
 
@@ -295,7 +297,7 @@ async function loadForecasts(fit) {
   const latest = (answer.forecasts ?? []).toSorted((a, b) => String(b.createTime ?? "").localeCompare(String(a.createTime ?? ""))).slice(0, 5);
   const table = $(".forecast-table", card);
   $("tbody", table).replaceChildren(
-    ...latest.map((forecast) => row([forecast.result?.model ?? idOf(forecast.name), number(forecast.result?.predictedRaw), interval(forecast.result?.lowerRaw, forecast.result?.upperRaw), when(forecast.createTime)])),
+    ...latest.map((forecast) => row([forecast.result?.model ?? idOf(forecast.name), number(forecast.result?.predictedRaw), interval(forecast.result?.lowerRaw, forecast.result?.upperRaw), stamp(forecast.createTime)])),
   );
   table.hidden = latest.length === 0;
   $(".forecasts-empty", card).textContent = "None recorded yet.";
@@ -352,8 +354,8 @@ async function loadLedger() {
         number(entry.score?.observedRaw),
         number(entry.score?.errorRaw, 3),
         entry.score?.inside === undefined ? "–" : entry.score.inside ? "yes" : "no",
-        entry.fit ? entry.fit.replace(/^datasets\//, "") : "–",
-        when(entry.score?.scoreTime),
+        entry.fit ? entry.fit.replace(/^datasets\/([^/]+)\/fits\//, "$1/") : "–",
+        stamp(entry.score?.scoreTime),
       ]),
     ),
   );
