@@ -19,7 +19,7 @@ internal sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<ServerOpti
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_key is null || Authorized(context.Request.Headers.Authorization.ToString(), _key))
+        if (_key is null || context.Items.ContainsKey(WebSecurity.PublicPage) || Authorized(context.Request.Headers.Authorization.ToString(), _key))
         {
             return next(context);
         }

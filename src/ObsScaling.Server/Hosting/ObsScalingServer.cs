@@ -42,6 +42,11 @@ public static class ObsScalingServer
         RequireKeyOffLoopback(webUrls, options);
         var web = new WebEndpoint();
         builder.Services.AddSingleton(web);
+        var corsOrigins = CorsOrigins.Parse(options.CorsOrigins);
+        if (corsOrigins.Count > 0)
+        {
+            CorsOrigins.Register(builder.Services, corsOrigins);
+        }
 
         // Kestrel ignores --urls once any endpoint is configured, so the gRPC URLs become named endpoints beside the web ones.
         var endpoints = new Dictionary<string, string?>();
@@ -128,6 +133,13 @@ public static class ObsScalingServer
         // In this order: the key before anything is parsed, then a connection's share of unary calls, then the framing.
         var idle = app.Services.GetRequiredService<IdleShutdown>();
         app.Use((HttpContext context, RequestDelegate next) => idle.Track(context, next));
+        if (corsOrigins.Count > 0)
+        {
+            // Before the key checks: a preflight has no Authorization header by design and is answered here, and a 401
+            // must carry the allow headers too, or the page on the other origin cannot read why it was refused.
+            app.UseWhen(web.Serves, b => b.UseCors(CorsOrigins.PolicyName));
+        }
+
         app.UseMiddleware<WebSecurity>();
         app.UseMiddleware<ApiKeyMiddleware>();
         // gRPC-Web on the web endpoint only: it turns a browser's call into an ordinary gRPC one (text mode decoded)
@@ -144,9 +156,7 @@ public static class ObsScalingServer
         Web.RefitEvents.Map(app);
         Web.MetricsEndpoint.Map(app, web, app.Services.GetRequiredService<ServerMetrics>().Registry);
         Web.ReadinessEndpoint.Map(app, web);
-        app.MapGet("/", (HttpContext context) => web.Serves(context)
-            ? Results.Content("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>ObsScaling</title></head><body><h1>ObsScaling</h1></body></html>", "text/html; charset=utf-8")
-            : Results.NotFound());
+        Web.DashboardPage.Map(app, web);
 
         // Open (and if needed create) the database before serving, so a bad path fails at start, not on the first call.
         _ = app.Services.GetRequiredService<IDatasetStore>();

@@ -26,6 +26,13 @@ public sealed class ServerOptions
     /// </summary>
     public string? WebUrls { get; set; }
 
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>, ';'-separated) whose pages may call the web endpoint's REST, SSE and
+    /// gRPC-Web routes from the browser (CORS); none when unset, so only the server's own page can. The key rule still
+    /// applies: a page on another origin sends <c>Authorization: Bearer</c> itself (no cookies are ever used).
+    /// </summary>
+    public string? CorsOrigins { get; set; }
+
     /// <summary>The SQLite file (created if missing).</summary>
     public string DatabasePath { get; set; } = "obsscaling.db";
 

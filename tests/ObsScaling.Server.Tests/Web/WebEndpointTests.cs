@@ -33,28 +33,28 @@ public class WebEndpointTests
     }
 
     [Fact]
-    public async Task With_a_key_every_web_request_needs_the_bearer_header_and_a_key_in_the_URL_is_not_enough()
+    public async Task With_a_key_every_data_request_needs_the_bearer_header_and_a_key_in_the_URL_is_not_enough()
     {
         await using var server = await ServerHandle.KestrelAsync($"--ObsScaling:ApiKey={Key}", "--ObsScaling:WebUrls=http://127.0.0.1:0");
         var web = ObsScalingServer.WebAddresses((Microsoft.AspNetCore.Builder.WebApplication)server.App).Single();
         using var http = new HttpClient();
 
-        using var bare = await http.GetAsync(new Uri(web + "/"));
+        using var bare = await http.GetAsync(new Uri(web + "/v1/datasets"));
         Assert.Equal(HttpStatusCode.Unauthorized, bare.StatusCode);
         Assert.Contains("frame-ancestors", bare.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         var body = await bare.Content.ReadAsStringAsync();
         Assert.Contains("\"code\":16", body, StringComparison.Ordinal);
         Assert.DoesNotContain(Key, body, StringComparison.Ordinal);
 
-        using var inUrl = await http.GetAsync(new Uri(web + "/?key=" + Key + "&access_token=" + Key));
+        using var inUrl = await http.GetAsync(new Uri(web + "/v1/datasets?key=" + Key + "&access_token=" + Key));
         Assert.Equal(HttpStatusCode.Unauthorized, inUrl.StatusCode);
 
-        using var wrong = new HttpRequestMessage(HttpMethod.Get, web + "/");
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, web + "/v1/datasets");
         wrong.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "wrong");
         using var wrongResponse = await http.SendAsync(wrong);
         Assert.Equal(HttpStatusCode.Unauthorized, wrongResponse.StatusCode);
 
-        using var good = new HttpRequestMessage(HttpMethod.Get, web + "/");
+        using var good = new HttpRequestMessage(HttpMethod.Get, web + "/v1/datasets");
         good.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key);
         using var goodResponse = await http.SendAsync(good);
         Assert.Equal(HttpStatusCode.OK, goodResponse.StatusCode);
