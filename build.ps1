@@ -11,7 +11,10 @@ param(
     # The platform whose native libraries (SQLite, Skia, HarfBuzz) the embedded server ships with: this machine's
     # by default (e.g. linux-x64, win-x64, osx-arm64). 'any' ships the natives of every platform the packages
     # support (27 of them, about 280 MB instead of about 40 MB).
-    [string] $Runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    [string] $Runtime = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier,
+    # MSBuild's parallel nodes (its -m); 0 leaves MSBuild's default, one per core. 1 keeps a small or shared
+    # machine responsive at the cost of a longer build.
+    [ValidateRange(0, 1024)] [int] $MaxCpuCount = 0
 )
 
 $ErrorActionPreference = 'Stop'
@@ -26,7 +29,9 @@ function Invoke-Step([string] $Title, [scriptblock] $Command) {
 
 # The Pester tests run under the pinned pwsh; restoring it is cheap when it is already there.
 Invoke-Step 'tool restore' { dotnet tool restore }
-Invoke-Step 'build' { dotnet build $solution -c $Configuration -warnaserror -nologo }
+$nodes = @()
+if ($MaxCpuCount -gt 0) { $nodes = @("-m:$MaxCpuCount") }
+Invoke-Step 'build' { dotnet build $solution -c $Configuration -warnaserror -nologo @nodes }
 if (-not $SkipTests) {
     Invoke-Step 'test' { dotnet test $solution -c $Configuration --no-build --nologo }
 }
@@ -42,8 +47,8 @@ foreach ($dir in @($moduleOut, $shellOut)) {
     # A publish over an earlier one would keep files (other platforms' natives) the new one no longer has.
     if ([System.IO.Directory]::Exists($dir)) { [System.IO.Directory]::Delete($dir, $true) }
 }
-Invoke-Step 'publish module' { dotnet publish ([System.IO.Path]::Combine($PSScriptRoot, 'module', 'ObsScaling.PowerShell')) -c $Configuration -o $moduleOut -nologo @runtimeArgs }
-Invoke-Step 'publish obs' { dotnet publish ([System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObsScaling.Shell')) -c $Configuration -o $shellOut -nologo @runtimeArgs }
+Invoke-Step 'publish module' { dotnet publish ([System.IO.Path]::Combine($PSScriptRoot, 'module', 'ObsScaling.PowerShell')) -c $Configuration -o $moduleOut -nologo @runtimeArgs @nodes }
+Invoke-Step 'publish obs' { dotnet publish ([System.IO.Path]::Combine($PSScriptRoot, 'src', 'ObsScaling.Shell')) -c $Configuration -o $shellOut -nologo @runtimeArgs @nodes }
 
 # The contract for clients in other languages: every .proto of obsscaling.v1 and a self-contained descriptor set
 # (its google/api, google/rpc and google/protobuf imports included), so no googleapis checkout is needed.

@@ -3,7 +3,9 @@
 # versions of them in the default context do not clash with these. Then its cmdlets become this module's.
 $assembly = [ObsScaling.PowerShell.Loader.ModuleLoadContext]::LoadModule($PSScriptRoot)
 Import-Module -Assembly $assembly
-# Flat models (one property per metric) for Export-Csv and Select-Object; here rather than in ObsScaling.types.ps1xml,
-# which is read before the adapter's assembly is loaded.
-Update-TypeData -TypeName ObsScaling.PowerShell.Model.ObsModel -TypeAdapter $assembly.GetType('ObsScaling.PowerShell.Model.ObsModelAdapter', $true) -Force
+# Flat objects for Export-Csv and Select-Object (models: one property per metric; forecasts and ledger entries:
+# Predictor1..k); here rather than in ObsScaling.types.ps1xml, which is read before the adapters' assembly is loaded.
+foreach ($flat in 'ObsModel', 'ObsForecast', 'ObsPreregistration') {
+    Update-TypeData -TypeName "ObsScaling.PowerShell.Model.$flat" -TypeAdapter $assembly.GetType("ObsScaling.PowerShell.Model.${flat}Adapter", $true) -Force
+}
 Export-ModuleMember -Cmdlet *

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
 using ObsScaling.PowerShell.Model;
+using ObsScaling.PowerShell.Session;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Cmdlets;
@@ -58,7 +59,7 @@ public abstract class BacktestCmdlet : ObsCmdlet, IBacktestModes
 /// <summary>What the backtest cmdlets share: predictor sets by name, the mode switches, and the streamed call.</summary>
 internal static class BacktestRuns
 {
-    private const int ProgressId = 3;
+    private static readonly ProgressStream<V1.BacktestEvent, V1.BacktestResult> BacktestStream = new(3, e => e.Progress, e => e.Result);
 
     /// <summary>Parses -Compare names into predictor sets; false (after an error record) on an unknown name.</summary>
     internal static bool TryPredictorSets(this IBacktestModes m, Cmdlet cmdlet, out V1.Predictors[] sets)
@@ -125,20 +126,8 @@ internal static class BacktestRuns
         return cmdlet.TryCall(
             () =>
             {
-                using var call = cmdlet.Client.Backtest(request, cmdlet.Call());
-                while (cmdlet.Next(call.ResponseStream))
-                {
-                    var e = call.ResponseStream.Current;
-                    if (e.EventCase == V1.BacktestEvent.EventOneofCase.Progress)
-                    {
-                        cmdlet.Progress(ProgressId, activity, e.Progress);
-                    }
-                    else if (e.EventCase == V1.BacktestEvent.EventOneofCase.Result)
-                    {
-                        cmdlet.CompleteProgress(ProgressId, activity);
-                        cmdlet.WriteObject(e.Result.Rows.Select(r => ToRow(r, e.Result.Mode, dataset, request.Spec.Target, analysis)), enumerateCollection: true);
-                    }
-                }
+                var result = cmdlet.Read(BacktestStream, cmdlet.Client.Backtest(request, cmdlet.Call()), activity);
+                cmdlet.WriteObject(result.Rows.Select(r => ToRow(r, result.Mode, dataset, request.Spec.Target, analysis)), enumerateCollection: true);
             },
             dataset);
     }

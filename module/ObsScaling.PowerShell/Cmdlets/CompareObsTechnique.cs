@@ -16,7 +16,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 [OutputType(typeof(ObsTechniquePoint), typeof(ObsTechniqueCrossing))]
 public sealed class CompareObsTechnique : CapabilitySpecCmdlet
 {
-    private const int ProgressId = 5;
+    private static readonly ProgressStream<V1.CompareTechniquesEvent, V1.TechniqueComparison> TechniqueStream = new(5, e => e.Progress, e => e.Result);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DatasetCompleter))]
@@ -103,50 +103,37 @@ public sealed class CompareObsTechnique : CapabilitySpecCmdlet
         TryCall(
             () =>
             {
-                using var call = Client.CompareTechniques(request, Call());
-                while (Next(call.ResponseStream))
+                var r = Read(TechniqueStream, Client.CompareTechniques(request, Call()), activity);
+                foreach (var p in r.Points)
                 {
-                    var e = call.ResponseStream.Current;
-                    if (e.EventCase == V1.CompareTechniquesEvent.EventOneofCase.Progress)
+                    WriteObject(new ObsTechniquePoint
                     {
-                        Progress(ProgressId, activity, e.Progress);
-                    }
-                    else if (e.EventCase == V1.CompareTechniquesEvent.EventOneofCase.Result)
-                    {
-                        CompleteProgress(ProgressId, activity);
-                        var r = e.Result;
-                        foreach (var p in r.Points)
-                        {
-                            WriteObject(new ObsTechniquePoint
-                            {
-                                Dataset = id,
-                                Log10FlopsE21 = p.Log10FlopsE21,
-                                Technique = p.Technique,
-                                Baseline = r.Baseline,
-                                Predicted = p.Predicted,
-                                Gain = p.Gain,
-                                Lower = p.HasGainLower ? p.GainLower : null,
-                                Upper = p.HasGainUpper ? p.GainUpper : null,
-                                PredictedLower = p.HasPredictedLower ? p.PredictedLower : null,
-                                PredictedUpper = p.HasPredictedUpper ? p.PredictedUpper : null,
-                            });
-                        }
+                        Dataset = id,
+                        Log10FlopsE21 = p.Log10FlopsE21,
+                        Technique = p.Technique,
+                        Baseline = r.Baseline,
+                        Predicted = p.Predicted,
+                        Gain = p.Gain,
+                        Lower = p.HasGainLower ? p.GainLower : null,
+                        Upper = p.HasGainUpper ? p.GainUpper : null,
+                        PredictedLower = p.HasPredictedLower ? p.PredictedLower : null,
+                        PredictedUpper = p.HasPredictedUpper ? p.PredictedUpper : null,
+                    });
+                }
 
-                        foreach (var c in r.Crossings)
-                        {
-                            WriteObject(new ObsTechniqueCrossing
-                            {
-                                Dataset = id,
-                                Earlier = c.Earlier,
-                                Later = c.Later,
-                                Log10FlopsE21 = c.Log10FlopsE21,
-                                Value = c.Value,
-                                Lower = c.HasLower ? c.Lower : null,
-                                Upper = c.HasUpper ? c.Upper : null,
-                                CrossingShare = c.HasCrossingShare ? c.CrossingShare : null,
-                            });
-                        }
-                    }
+                foreach (var c in r.Crossings)
+                {
+                    WriteObject(new ObsTechniqueCrossing
+                    {
+                        Dataset = id,
+                        Earlier = c.Earlier,
+                        Later = c.Later,
+                        Log10FlopsE21 = c.Log10FlopsE21,
+                        Value = c.Value,
+                        Lower = c.HasLower ? c.Lower : null,
+                        Upper = c.HasUpper ? c.Upper : null,
+                        CrossingShare = c.HasCrossingShare ? c.CrossingShare : null,
+                    });
                 }
             },
             Dataset);

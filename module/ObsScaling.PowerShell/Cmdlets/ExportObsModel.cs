@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Management.Automation;
 using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
 using ObsScaling.Core.Domain;
 using ObsScaling.PowerShell.Model;
 
@@ -9,13 +11,15 @@ namespace ObsScaling.PowerShell.Cmdlets;
 /// <summary>
 /// Writes models in the paper's wide CSV layout (Model, Model Family, Model Size (B), Pretraining Data Size (T),
 /// FLOPs (1E21), then one column per metric; empty cells where unknown), the file Import-ObsModel -Path reads back.
-/// Export-Csv cannot: a model's scores are a dictionary, one cell.
+/// Written with CsvHelper, the library the importer reads it with (RFC 4180 quoting: a name with a comma, a quote, a
+/// line break or edge spaces is quoted). The whole text is made before the file is opened, so a failed export leaves
+/// no half-written file.
 /// </summary>
 [Cmdlet(VerbsData.Export, "ObsModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportObsModel : PSCmdlet
 {
-    private static readonly char[] NeedsQuotes = [',', '"', '\n', '\r'];
+    private static readonly CsvConfiguration Layout = new(CultureInfo.InvariantCulture) { NewLine = "\n" };
     private readonly List<ObsModel> _models = [];
 
     /// <summary>Models from Get-ObsModel, Import-ObsModel or New-ObsSyntheticZoo.</summary>
@@ -53,11 +57,14 @@ public sealed class ExportObsModel : PSCmdlet
 
         // Metric columns in the models' own metric order, then any score no model declared.
         var metrics = _models.SelectMany(m => m.Metrics.Select(x => x.Name)).Concat(_models.SelectMany(m => m.Scores.Keys)).Distinct(StringComparer.Ordinal).ToArray();
-        var text = new StringBuilder();
-        Line(text, [ModelColumns.Model, ModelColumns.Family, ModelColumns.ParametersB, ModelColumns.TokensT, ModelColumns.FlopsE21, .. metrics]);
-        foreach (var m in _models)
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var csv = new CsvWriter(text, Layout, leaveOpen: true))
         {
-            Line(text, [m.Name, m.Family ?? "", Number(m.ParametersB), Number(m.TokensT), Number(m.FlopsE21), .. metrics.Select(k => m.Scores.TryGetValue(k, out var v) ? Number(v) : "")]);
+            Record(csv, [ModelColumns.Model, ModelColumns.Family, ModelColumns.ParametersB, ModelColumns.TokensT, ModelColumns.FlopsE21, .. metrics]);
+            foreach (var m in _models)
+            {
+                Record(csv, [m.Name, m.Family ?? "", Number(m.ParametersB), Number(m.TokensT), Number(m.FlopsE21), .. metrics.Select(k => m.Scores.TryGetValue(k, out var v) ? Number(v) : "")]);
+            }
         }
 
         try
@@ -78,9 +85,13 @@ public sealed class ExportObsModel : PSCmdlet
 
     private static string Number(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
 
-    private static void Line(StringBuilder text, IEnumerable<string> cells)
+    private static void Record(CsvWriter csv, IEnumerable<string> cells)
     {
-        text.AppendJoin(',', cells.Select(c => c.IndexOfAny(NeedsQuotes) >= 0 || c != c.Trim() ? "\"" + c.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : c));
-        text.Append('\n');
+        foreach (var cell in cells)
+        {
+            csv.WriteField(cell);
+        }
+
+        csv.NextRecord();
     }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ObsScaling.PowerShell.Completion;
 using ObsScaling.PowerShell.Model;
+using ObsScaling.PowerShell.Session;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Cmdlets;
@@ -15,7 +16,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 [OutputType(typeof(ObsLaw))]
 public sealed class InvokeObsFit : FitSpecCmdlet
 {
-    private const int ProgressId = 1;
+    private static readonly ProgressStream<V1.FitEvent, V1.Fit> FitStream = new(1, e => e.Progress, e => e.Fit);
     private readonly List<string> _datasets = [];
     private readonly Dictionary<string, ObsFitSpec> _specs = new(StringComparer.Ordinal);
 
@@ -76,25 +77,7 @@ public sealed class InvokeObsFit : FitSpecCmdlet
     private void Fit(string dataset, V1.FitSpec spec)
     {
         var activity = $"Fitting {spec.Target} on {dataset}";
-        using var call = Client.CreateFit(new V1.CreateFitRequest { Parent = Names.Dataset(dataset), FitId = Name ?? "", Spec = spec, Replace = Force }, Call());
-        V1.Fit? fit = null;
-        while (Next(call.ResponseStream))
-        {
-            var e = call.ResponseStream.Current;
-            if (e.EventCase == V1.FitEvent.EventOneofCase.Progress)
-            {
-                Progress(ProgressId, activity, e.Progress);
-            }
-            else if (e.EventCase == V1.FitEvent.EventOneofCase.Fit)
-            {
-                fit = e.Fit;
-            }
-        }
-
-        CompleteProgress(ProgressId, activity);
-        if (fit is not null)
-        {
-            WriteObject(ObsLaw.FromProto(fit));
-        }
+        var fit = Read(FitStream, Client.CreateFit(new V1.CreateFitRequest { Parent = Names.Dataset(dataset), FitId = Name ?? "", Spec = spec, Replace = Force }, Call()), activity);
+        WriteObject(ObsLaw.FromProto(fit));
     }
 }

@@ -163,19 +163,23 @@ public abstract class ObsCmdlet : PSCmdlet, IDisposable
         };
     }
 
-    protected internal void Progress(int activityId, string activity, V1.Progress p, string? target = null)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        var status = string.IsNullOrEmpty(p.Message) ? (string.IsNullOrEmpty(p.Stage) ? "working" : p.Stage) : p.Message;
-        WriteProgress(new ProgressRecord(activityId, target is null ? activity : $"{activity} {target}", status)
-        {
-            PercentComplete = (int)Math.Clamp(Math.Round(p.Fraction * 100), 0, 100),
-            CurrentOperation = p.Stage,
-        });
-    }
+    protected internal void Progress(int activityId, string activity, V1.Progress p, string? target = null) =>
+        WriteProgress(ProgressRecords.Of(activityId, target is null ? activity : $"{activity} {target}", p));
 
-    protected internal void CompleteProgress(int activityId, string activity) =>
-        WriteProgress(new ProgressRecord(activityId, activity, "done") { RecordType = ProgressRecordType.Completed, PercentComplete = 100 });
+    protected internal void CompleteProgress(int activityId, string activity) => WriteProgress(ProgressRecords.Completed(activityId, activity));
+
+    /// <summary>Reads a <c>oneof { progress, result }</c> call to its end on the pipeline thread and returns its result; Ctrl+C stops it.</summary>
+    internal TResult Read<TEvent, TResult>(ProgressStream<TEvent, TResult> stream, AsyncServerStreamingCall<TEvent> call, string activity)
+        where TEvent : class
+        where TResult : class
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(call);
+        using (call)
+        {
+            return stream.Read(call.ResponseStream, activity, WriteProgress, CallCancelled);
+        }
+    }
 
     public void Dispose()
     {

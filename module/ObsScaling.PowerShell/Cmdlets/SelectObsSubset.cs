@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using ObsScaling.PowerShell.Completion;
 using ObsScaling.PowerShell.Model;
+using ObsScaling.PowerShell.Session;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Cmdlets;
@@ -14,7 +15,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 [OutputType(typeof(ObsSubset))]
 public sealed class SelectObsSubset : ObsCmdlet
 {
-    private const int ProgressId = 2;
+    private static readonly ProgressStream<V1.SelectSubsetEvent, V1.SubsetSelection> SubsetStream = new(2, e => e.Progress, e => e.Result);
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DatasetCompleter))]
@@ -78,37 +79,25 @@ public sealed class SelectObsSubset : ObsCmdlet
         TryCall(
             () =>
             {
-                using var call = Client.SelectSubset(request, Call());
-                while (Next(call.ResponseStream))
+                var result = Read(SubsetStream, Client.SelectSubset(request, Call()), activity);
+                foreach (var c in result.Choices)
                 {
-                    var e = call.ResponseStream.Current;
-                    if (e.EventCase == V1.SelectSubsetEvent.EventOneofCase.Progress)
+                    WriteObject(new ObsSubset
                     {
-                        Progress(ProgressId, activity, e.Progress);
-                    }
-                    else if (e.EventCase == V1.SelectSubsetEvent.EventOneofCase.Result)
-                    {
-                        CompleteProgress(ProgressId, activity);
-                        foreach (var c in e.Result.Choices)
-                        {
-                            WriteObject(new ObsSubset
-                            {
-                                Dataset = id,
-                                Budget = c.Budget,
-                                Objective = c.HasObjective ? c.Objective : null,
-                                Families = c.Families.ToArray(),
-                                Models = c.Models.ToArray(),
-                                PoolSize = e.Result.PoolSize,
-                                Combinations = e.Result.Combinations,
-                                Method = e.Result.Method == V1.SubsetSearchMethod.Exhaustive ? "Exhaustive" : "GreedyExchange",
-                                Evaluations = e.Result.Evaluations,
-                                ParametersB = c.Cost?.ParametersB ?? 0,
-                                PoolParametersB = c.Cost?.PoolParametersB ?? 0,
-                                FlopsE21 = c.Cost?.FlopsE21 ?? 0,
-                                PoolFlopsE21 = c.Cost?.PoolFlopsE21 ?? 0,
-                            });
-                        }
-                    }
+                        Dataset = id,
+                        Budget = c.Budget,
+                        Objective = c.HasObjective ? c.Objective : null,
+                        Families = c.Families.ToArray(),
+                        Models = c.Models.ToArray(),
+                        PoolSize = result.PoolSize,
+                        Combinations = result.Combinations,
+                        Method = result.Method == V1.SubsetSearchMethod.Exhaustive ? "Exhaustive" : "GreedyExchange",
+                        Evaluations = result.Evaluations,
+                        ParametersB = c.Cost?.ParametersB ?? 0,
+                        PoolParametersB = c.Cost?.PoolParametersB ?? 0,
+                        FlopsE21 = c.Cost?.FlopsE21 ?? 0,
+                        PoolFlopsE21 = c.Cost?.PoolFlopsE21 ?? 0,
+                    });
                 }
             },
             Dataset);

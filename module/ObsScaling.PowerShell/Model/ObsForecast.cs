@@ -2,7 +2,11 @@ using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.PowerShell.Model;
 
-/// <summary>A forecast of a law's target for one model.</summary>
+/// <summary>
+/// A forecast of a law's target for one model. PowerShell sees it flat (<see cref="ObsForecastAdapter"/>: the
+/// predictor values as Predictor1..k, so Export-Csv writes one number per cell), and such rows cast back
+/// (<c>Import-Csv f.csv | ForEach-Object { [ObsScaling.PowerShell.Model.ObsForecast]$_ }</c>).
+/// </summary>
 public sealed class ObsForecast
 {
     public string Fit { get; set; } = "";
@@ -26,13 +30,18 @@ public sealed class ObsForecast
     /// <summary>Reference-family-equivalent training compute, in units of 1e21 FLOPs.</summary>
     public double? EquivalentFlopsE21 => EquivalentLog10FlopsE21 is { } x ? Math.Pow(10, x) : null;
 
-    /// <summary>The predictor values the law read; one CSV cell ("0.12;3.4") under Export-Csv.</summary>
+    /// <summary>The predictor values the law read (PC-1..k, or ln FLOPs, …); columns Predictor1..k under Export-Csv, "0.12;3.4" as text.</summary>
     public IReadOnlyList<double> Predictors { get; set; } = ObsValues.Empty;
 
     /// <summary>Resource name when recorded (-Record).</summary>
     public string? Forecast { get; set; }
 
     public long Sequence { get; set; }
+
+    /// <summary>Forecast interval on the law's transformed target scale, when the fit has intervals.</summary>
+    public double? Lower { get; set; }
+
+    public double? Upper { get; set; }
 
     /// <summary>Forecast interval on the metric's own scale, when the fit has intervals.</summary>
     public double? LowerRaw { get; set; }
@@ -52,6 +61,8 @@ public sealed class ObsForecast
         Predictors = new ObsValues([.. r.Predictors]),
         Forecast = string.IsNullOrEmpty(r.Forecast) ? null : r.Forecast,
         Sequence = r.Sequence,
+        Lower = r.HasLower ? r.Lower : null,
+        Upper = r.HasUpper ? r.Upper : null,
         LowerRaw = r.HasLowerRaw ? r.LowerRaw : null,
         UpperRaw = r.HasUpperRaw ? r.UpperRaw : null,
     };

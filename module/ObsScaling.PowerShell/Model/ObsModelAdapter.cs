@@ -8,7 +8,7 @@ namespace ObsScaling.PowerShell.Model;
 /// How PowerShell sees an <see cref="ObsModel"/>: the model fields, then one property per metric (null when the model
 /// was not evaluated on it), so that Export-Csv, ConvertTo-Json and Select-Object get a flat row in the paper's
 /// wide layout instead of a dictionary cell. Scores, Metrics and ScoreCount still resolve by name
-/// (<c>$m.Scores['MMLU']</c>) but are not listed, so they never become columns. Registered in ObsScaling.types.ps1xml.
+/// (<c>$m.Scores['MMLU']</c>) but are not listed, so they never become columns. Registered by ObsScaling.psm1.
 /// </summary>
 public sealed class ObsModelAdapter : PSPropertyAdapter
 {

@@ -4,7 +4,8 @@ namespace ObsScaling.PowerShell.Model;
 
 /// <summary>
 /// An entry of a preregistration ledger: a forecast recorded before the model was evaluated, and — once scored —
-/// the value observed later. Values are on the target metric's own scale.
+/// the value observed later. Values are on the target metric's own scale. Flat like a forecast: the predictor values
+/// are Predictor1..k to PowerShell (<see cref="ObsPreregistrationAdapter"/>), and such rows cast back.
 /// </summary>
 public sealed class ObsPreregistration
 {
@@ -35,7 +36,7 @@ public sealed class ObsPreregistration
 
     public string Formula { get; set; } = "";
 
-    public IReadOnlyList<double> Predictors { get; set; } = [];
+    public IReadOnlyList<double> Predictors { get; set; } = ObsValues.Empty;
 
     public double Predicted { get; set; }
 
@@ -89,7 +90,7 @@ public sealed class ObsPreregistration
             DataRows = p.DataRows,
             DatasetEtag = p.DatasetEtag,
             Formula = p.Law?.Formula ?? "",
-            Predictors = p.Predictors.ToArray(),
+            Predictors = new ObsValues([.. p.Predictors]),
             Predicted = p.PredictedRaw,
             Lower = p.HasLowerRaw ? p.LowerRaw : null,
             Upper = p.HasUpperRaw ? p.UpperRaw : null,

@@ -43,6 +43,60 @@ Describe 'Get-ObsForecast' {
         Get-Content -LiteralPath $csv -Raw | Should -Not -Match 'System\.'
     }
 
+    # the flat form: the predictor values as Predictor1..k, the interval as Lower/Upper (LowerRaw/UpperRaw), and
+    # Import-Csv's rows convert back to forecasts with every number as it was.
+    It 'round-trips whole forecasts, predictors and intervals included, through Export-Csv and Import-Csv' {
+        $ranged = Invoke-ObsFit -Dataset $data.Name -Name ranged -Force -Target downstream -CapabilityMetric $data.Benchmarks `
+            -Split Cutoff -SplitColumn 'FLOPs (1E21)' -SplitThreshold 30 -ReferenceFamily family-01 -PcaComponents 3 -Interval Parametric
+        $forecasts = @($ranged | Get-ObsForecast)
+        $forecasts[0].Predictors | Should -HaveCount 3
+        $csv = Join-Path $Work ((New-TestName 'whole') + '.csv')
+        $forecasts | Export-Csv -LiteralPath $csv
+        $text = Get-Content -LiteralPath $csv -Raw
+        $text | Should -Not -Match 'System\.'
+        $header = (Get-Content -LiteralPath $csv -TotalCount 1) -split ',' | ForEach-Object { $_.Trim('"') }
+        $header | Should -Contain 'Predictor1'
+        $header | Should -Contain 'Predictor3'
+        $header | Should -Not -Contain 'Predictor4'
+        $header | Should -Not -Contain 'Predictors'
+        $header | Should -Contain 'Lower'
+        $header | Should -Contain 'UpperRaw'
+
+        $back = @(Import-Csv -LiteralPath $csv | ForEach-Object { [ObsScaling.PowerShell.Model.ObsForecast]$_ })
+        $back | Should -HaveCount $forecasts.Count
+        for ($i = 0; $i -lt $forecasts.Count; $i++) {
+            $a = $forecasts[$i]; $b = $back[$i]
+            $b | Should -BeOfType ObsScaling.PowerShell.Model.ObsForecast
+            $b.Model | Should -Be $a.Model
+            $b.Fit | Should -Be $a.Fit
+            $b.Family | Should -Be $a.Family
+            $b.Sequence | Should -Be $a.Sequence
+            foreach ($p in 'Predicted', 'PredictedRaw', 'Capability', 'EquivalentLog10FlopsE21', 'Lower', 'Upper', 'LowerRaw', 'UpperRaw') {
+                $a.$p | Should -Not -BeNullOrEmpty
+                $b.$p | Should -Be $a.$p -Because $p
+            }
+            $b.EquivalentFlopsE21 | Should -Be $a.EquivalentFlopsE21
+            $b.Forecast | Should -BeNullOrEmpty
+            @($b.Predictors) | Should -Be @($a.Predictors)
+        }
+    }
+
+    It 'reads the joined form of the predictors and refuses an unknown column or a bad number, naming them' {
+        $row = [pscustomobject]@{ Model = 'm1'; Predicted = '0.5'; Predictors = '0.25;-1.5' }
+        $f = [ObsScaling.PowerShell.Model.ObsForecast]$row
+        @($f.Predictors) | Should -Be @(0.25, -1.5)
+        $f.Predictor2 | Should -Be -1.5
+        $err = Get-ErrorRecord { [ObsScaling.PowerShell.Model.ObsForecast][pscustomobject]@{ Model = 'm1'; Predicton = 'x7' } }
+        "$err" | Should -Match "Predicton"
+        $err = Get-ErrorRecord { [ObsScaling.PowerShell.Model.ObsForecast][pscustomobject]@{ Model = 'm1'; PredictedRaw = 'high' } }
+        "$err" | Should -Match 'PredictedRaw'
+        "$err" | Should -Match 'high'
+        $err = Get-ErrorRecord { [ObsScaling.PowerShell.Model.ObsForecast][ordered]@{ Model = 'm1'; Predictor1 = '1'; Predictor3 = '3' } }
+        "$err" | Should -Match 'Predictor2'
+        $err = Get-ErrorRecord { [ObsScaling.PowerShell.Model.ObsForecast][ordered]@{ Model = 'm1'; EquivalentLog10FlopsE21 = '2'; EquivalentFlopsE21 = '5' } }
+        "$err" | Should -Match 'EquivalentFlopsE21'
+    }
+
     It 'reports an unknown fit as ObjectNotFound naming it' {
         $err = Get-ErrorRecord { Get-ObsForecast -Fit "datasets/$($data.Name)/fits/no-such-fit" -ErrorAction Stop }
         $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'

@@ -25,6 +25,25 @@ Describe 'Get-ObsPreregistration' {
         Get-ObsPreregistration $ledger -State Scored | Should -BeNullOrEmpty
         Get-ObsPreregistration $ledger -State Unscored | Should -HaveCount 4
     }
+
+    # ledger entries are flat like forecasts: Predictor1..k columns, rows that cast back.
+    It 'exports entries to CSV with numbered predictor columns that read back' {
+        $csv = Join-Path $Work ((New-TestName 'ledger') + '.csv')
+        $entries = @(Get-ObsPreregistration $ledger | Sort-Object Entry)
+        $entries | Export-Csv -LiteralPath $csv
+        Get-Content -LiteralPath $csv -Raw | Should -Not -Match 'System\.'
+        $back = @(Import-Csv -LiteralPath $csv | ForEach-Object { [ObsScaling.PowerShell.Model.ObsPreregistration]$_ })
+        $back | Should -HaveCount 4
+        for ($i = 0; $i -lt 4; $i++) {
+            $back[$i].Name | Should -Be $entries[$i].Name
+            $back[$i].Predicted | Should -Be $entries[$i].Predicted
+            $back[$i].Lower | Should -Be $entries[$i].Lower
+            $back[$i].Scored | Should -BeFalse
+            $back[$i].Observed | Should -BeNullOrEmpty
+            @($back[$i].Predictors) | Should -Be @($entries[$i].Predictors)
+            @($back[$i].Predictors).Count | Should -BeGreaterThan 0
+        }
+    }
 }
 
 Describe 'Get-ObsPreregistration help' {

@@ -98,6 +98,29 @@ public sealed class ConventionTests
     }
 
     [Fact]
+    public void Every_default_display_set_is_its_table_views_property_columns_and_names_real_properties()
+    {
+        // The table views are the one source: types.ps1xml is generated from them, and a loaded module must see both agree.
+        var format = XDocument.Load(Path.Combine(ModuleHost.ModuleDirectory, "ObsScaling.format.ps1xml"));
+        var views = format.Descendants("View").Where(v => v.Element("TableControl") is not null).ToDictionary(
+            v => v.Element("ViewSelectedBy")!.Element("TypeName")!.Value.Trim(),
+            v => v.Element("TableControl")!.Descendants("TableRowEntry").First().Descendants("TableColumnItem")
+                .Select(i => i.Element("PropertyName")?.Value.Trim()).OfType<string>().ToArray());
+        var instances = views.Keys.Select(t => Activator.CreateInstance(typeof(ObsModel).Assembly.GetType(t, throwOnError: true)!)).ToArray();
+        using var host = new ModuleHost();
+        var sets = host.RunClean("foreach ($o in $objects) { [pscustomobject]@{ Type = $o.GetType().FullName; Columns = [string[]]$o.PSStandardMembers.DefaultDisplayPropertySet.ReferencedPropertyNames } }", new Dictionary<string, object?> { ["objects"] = instances })
+            .ToDictionary(o => (string)o.Properties["Type"].Value, o => (string[])o.Properties["Columns"].Value);
+        Assert.Equal(views.Keys.Order(StringComparer.Ordinal), sets.Keys.Order(StringComparer.Ordinal));
+        foreach (var (type, columns) in views)
+        {
+            Assert.True(columns.SequenceEqual(sets[type]), $"{type}: table view [{string.Join(", ", columns)}], display set [{string.Join(", ", sets[type])}]");
+            var clr = typeof(ObsModel).Assembly.GetType(type, throwOnError: true)!;
+            var flat = type == typeof(ObsModel).FullName ? ObsModelAdapter.Fields.Concat(ObsModelAdapter.Hidden) : [];
+            Assert.All(columns, c => Assert.True(clr.GetProperty(c) is not null || flat.Contains(c), $"{type} has no property {c}"));
+        }
+    }
+
+    [Fact]
     public void New_ObsSyntheticZoo_is_deterministic_for_a_seed()
     {
         using var host = new ModuleHost();

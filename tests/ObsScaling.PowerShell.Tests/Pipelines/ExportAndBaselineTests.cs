@@ -6,7 +6,7 @@ using ObsScaling.PowerShell.Tests.Support;
 namespace ObsScaling.PowerShell.Tests.Pipelines;
 
 /// <summary>
-/// Flat, round-trippable output: models exported in the paper's wide CSV and read back, forecast predictors as one
+/// Flat, round-trippable output: models exported in the paper's wide CSV and read back (the paper's own files too), forecast predictors as one
 /// readable cell, an unknown column in a paper CSV named as such, and unavailable backtest rows as nulls, not zeros.
 /// </summary>
 public sealed class ExportAndBaselineTests(KestrelServer server) : IClassFixture<KestrelServer>, IDisposable
@@ -37,6 +37,52 @@ public sealed class ExportAndBaselineTests(KestrelServer server) : IClassFixture
         Assert.Equal(ErrorCategory.ResourceExists, Assert.Single(host.Errors).CategoryInfo.Category);
         host.RunClean("$z[0] | Export-ObsModel -Path $f -Force", new Dictionary<string, object?> { ["z"] = zoo, ["f"] = file });
         Assert.Equal(2, File.ReadAllLines(file).Length);
+    }
+
+    [SkippableTheory]
+    [InlineData("base_llm_benchmark_eval.csv")]
+    [InlineData("base_llm_emergent_capability_eval.csv")]
+    [InlineData("base_llm_leaderboard_v2_eval.csv")]
+    [InlineData("base_llm_post_training_eval.csv")]
+    [InlineData("instruct_llm_agent_eval.csv")]
+    [InlineData("instruct_llm_benchmark_eval.csv")]
+    public void Export_ObsModel_round_trips_the_papers_files_through_Import_ObsModel(string name)
+    {
+        PaperData.SkipIfAbsent();
+        using var host = new ModuleHost();
+        var vars = new Dictionary<string, object?> { ["paper"] = PaperData.PathOf(name), ["f"] = Path.Combine(_directory, name) };
+        var paper = host.RunClean("Import-ObsModel -Path $paper", vars).Select(ModuleHost.Base<ObsModel>).ToArray();
+        Assert.True(paper.Length > 20, $"{paper.Length} models");
+        host.RunClean("$m = Import-ObsModel -Path $paper; $m | Export-ObsModel -Path $f", vars);
+        var back = host.RunClean("Import-ObsModel -Path $f", vars).Select(ModuleHost.Base<ObsModel>).ToArray();
+        Assert.Equal(paper.Length, back.Length);
+        for (var i = 0; i < paper.Length; i++)
+        {
+            Assert.Equal((paper[i].Name, paper[i].Family, paper[i].ParametersB, paper[i].TokensT, paper[i].FlopsE21), (back[i].Name, back[i].Family, back[i].ParametersB, back[i].TokensT, back[i].FlopsE21));
+            Assert.Equal(paper[i].Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal), back[i].Scores.OrderBy(kv => kv.Key, StringComparer.Ordinal));
+        }
+
+        // The metric columns keep the paper's order (what notebooks index by position).
+        Assert.Equal(paper[0].Metrics.Select(m => m.Name), back[0].Metrics.Select(m => m.Name));
+    }
+
+    [Fact]
+    public void Export_ObsModel_quotes_names_and_families_that_need_it()
+    {
+        using var host = new ModuleHost();
+        var file = Path.Combine(_directory, "quoted.csv");
+        var zoo = host.RunClean("New-ObsSyntheticZoo -Seed 3 -Families 2 -ModelsPerFamily 2").Select(ModuleHost.Base<ObsModel>).ToArray();
+        zoo[0].Name = "Falcon, \"7B\" base";
+        zoo[1].Family = "Llama\n2";
+        zoo[2].Name = "qwen;1.5";
+        host.RunClean("$z | Export-ObsModel -Path $f", new Dictionary<string, object?> { ["z"] = zoo, ["f"] = file });
+        var text = File.ReadAllText(file);
+        Assert.Contains("\"Falcon, \"\"7B\"\" base\",", text, StringComparison.Ordinal);
+        Assert.Contains("\"Llama\n2\"", text, StringComparison.Ordinal);
+        Assert.Contains("\nqwen;1.5,", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", text, StringComparison.Ordinal);
+        var back = host.RunClean("Import-ObsModel -Path $f", new Dictionary<string, object?> { ["f"] = file }).Select(ModuleHost.Base<ObsModel>).ToArray();
+        Assert.Equal(zoo.Select(m => (m.Name, m.Family)), back.Select(m => (m.Name, m.Family)));
     }
 
     [Fact]
