@@ -9,8 +9,8 @@ using ObsScaling.Core.Ledger;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Hosting;
 using ObsScaling.Server.Mapping;
-using ObsScaling.Server.Storage;
 using ObsScaling.Server.Services;
+using ObsScaling.Server.Storage;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Features;

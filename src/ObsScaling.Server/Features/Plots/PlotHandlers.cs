@@ -3,8 +3,8 @@ using ObsScaling.Core.Domain;
 using ObsScaling.Plots;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
-using ObsScaling.Server.Storage;
 using ObsScaling.Server.Services;
+using ObsScaling.Server.Storage;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Features;
