@@ -1,5 +1,7 @@
 using Grpc.Core;
+using ObsScaling.Core.Irt;
 using ObsScaling.Core.Synthetic;
+using ObsScaling.Server.Tests.Errors;
 using ObsScaling.Server.Tests.Ledger;
 using ObsScaling.Server.Tests.Support;
 using V1 = ObsScaling.Grpc.V1;
@@ -116,6 +118,45 @@ public class IrtCapabilityTests
         Assert.Contains("inputs[0].coordinates", ex.Status.Detail, StringComparison.Ordinal);
         ex = await Assert.ThrowsAsync<RpcException>(() => LedgerTests.ForecastAsync(server.Client, fit.Name, [new V1.ForecastInput { Model = "m", FlopsE21 = 3 }]));
         Assert.Equal(StatusCode.InvalidArgument, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task Decompose_reports_the_item_response_capabilities_when_asked_and_pca_alone_when_not()
+    {
+        await using var server = await ServerHandle.InMemoryAsync();
+        var zoo = SyntheticZoo.Generate(new SyntheticZooOptions { Seed = 5, Families = 10, MissingFraction = 0.25 });
+        await Uploads.ImportAsync(server.Client, "zoo", zoo.Models);
+
+        var pca = await server.Client.DecomposeAsync(new V1.DecomposeRequest { Dataset = "datasets/zoo", Metrics = { zoo.BenchmarkNames } });
+        Assert.Empty(pca.IrtModels);
+        Assert.Null(pca.ItemResponse);
+
+        var request = new V1.DecomposeRequest
+        {
+            Dataset = "datasets/zoo",
+            Metrics = { zoo.BenchmarkNames },
+            CapabilityModel = V1.CapabilityModel.Irt,
+            Irt = new V1.IrtSettings { AnchorBenchmark = "bench-3" },
+        };
+        var both = await server.Client.DecomposeAsync(request);
+        Assert.Equal(pca.Loadings, both.Loadings);
+        Assert.Equal(pca.Models, both.Models);
+
+        // The same fit as the engine's, on the same models and benchmarks.
+        var engine = ItemResponseModel.Fit(zoo.Models.Models, zoo.BenchmarkNames.Select(b => zoo.Models.Metrics[b]).ToArray(), new IrtOptions { AnchorBenchmark = "bench-3" });
+        Assert.Equal(engine.Capabilities.Select(c => (c.Model, c.Capability, c.StandardError, c.BenchmarkCount)), both.IrtModels.Select(c => (c.Model, c.Capability, c.StandardError, c.BenchmarkCount)));
+        Assert.Equal(zoo.Models.Models.Select(m => m.Family ?? ""), both.IrtModels.Select(c => c.Family));
+        Assert.Equal(engine.Benchmarks.Select(b => (b.Name, b.Difficulty, b.Slope, b.Floor)), both.ItemResponse.Benchmarks.Select(b => (b.Name, b.Difficulty, b.Slope, b.Floor)));
+        Assert.Equal("bench-3", Assert.Single(both.ItemResponse.Benchmarks, b => b.Anchor).Name);
+        Assert.All(both.IrtModels, c => Assert.True(c.StandardError > 0 && double.IsFinite(c.StandardError), c.ToString()));
+
+        // C and PC-1 both order the models by general capability.
+        Assert.True(Correlation(both.IrtModels.Select(c => c.Capability), both.Models.Select(m => m.PcScores[0])) > 0.8);
+
+        await Rpc.InvalidAsync(() => server.Client.DecomposeAsync(new V1.DecomposeRequest { Dataset = "datasets/zoo", CapabilityModel = (V1.CapabilityModel)9 }).ResponseAsync, "capability_model", "9");
+        request.Irt = new V1.IrtSettings { AnchorBenchmark = "nope", Ridge = -1 };
+        await Rpc.InvalidAsync(() => server.Client.DecomposeAsync(request).ResponseAsync, "irt.anchor_benchmark", "nope");
+        await Rpc.InvalidAsync(() => server.Client.DecomposeAsync(request).ResponseAsync, "irt.ridge", "-1");
     }
 
     private static double Correlation(IEnumerable<double> a, IEnumerable<double> b)
