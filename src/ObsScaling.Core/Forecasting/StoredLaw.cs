@@ -4,6 +4,7 @@ using ObsScaling.Core.Domain;
 using ObsScaling.Core.Equivalence;
 using ObsScaling.Core.Holdout;
 using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Irt;
 using ObsScaling.Core.Laws;
 using ObsScaling.Core.Uncertainty;
 
@@ -24,6 +25,7 @@ public sealed class StoredLaw
     private readonly PcaImputation? _imputation;
     private readonly IntervalModel? _intervals;
     private readonly EquivalentCompute? _equivalent;
+    private readonly ItemResponseModel? _itemResponse;
     private readonly IReadOnlyDictionary<string, MetricInfo> _declared;
     private readonly double[] _x;
     private readonly double[] _scratch;
@@ -36,7 +38,8 @@ public sealed class StoredLaw
         PcaImputation? imputation = null,
         IntervalModel? intervals = null,
         EquivalentCompute? equivalent = null,
-        IReadOnlyDictionary<string, MetricInfo>? declared = null)
+        IReadOnlyDictionary<string, MetricInfo>? declared = null,
+        ItemResponseModel? itemResponse = null)
     {
         ArgumentNullException.ThrowIfNull(law);
         ArgumentNullException.ThrowIfNull(predictors);
@@ -47,6 +50,7 @@ public sealed class StoredLaw
         _imputation = imputation;
         _intervals = intervals;
         _equivalent = equivalent;
+        _itemResponse = itemResponse;
         _declared = declared ?? new Dictionary<string, MetricInfo>();
         _x = new double[law.Weights.Count];
         _scratch = new double[intervals?.Members.Count ?? 0];
@@ -58,13 +62,18 @@ public sealed class StoredLaw
     public static StoredLaw From(HoldoutResult fit, IReadOnlyDictionary<string, MetricInfo>? declared = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        return new StoredLaw(fit.Law, fit.Options.Predictors, fit.Options.Transform, fit.Space, fit.Imputation, fit.Intervals, fit.Equivalent, declared);
+        return new StoredLaw(fit.Law, fit.Options.Predictors, fit.Options.Transform, fit.Space, fit.Imputation, fit.Intervals, fit.Equivalent, declared, fit.ItemResponse);
     }
 
     public TargetTransform Transform { get; }
 
-    /// <summary>The benchmarks the law reads from a model: its predictor metrics, or its capability space's.</summary>
-    public IReadOnlyList<string> InputMetrics => Predictors.Kind == PredictorKind.Metrics ? Predictors.MetricNames : _space?.Metrics ?? [];
+    /// <summary>The benchmarks the law reads from a model: its predictor metrics, or its capability space's or item-response model's.</summary>
+    public IReadOnlyList<string> InputMetrics => Predictors.Kind switch
+    {
+        PredictorKind.Metrics => Predictors.MetricNames,
+        PredictorKind.IrtCapability => _itemResponse?.Benchmarks.Select(b => b.Name).ToArray() ?? [],
+        _ => _space?.Metrics ?? [],
+    };
 
     /// <summary>
     /// What this law reads from a known model: its FLOPs or size for compute laws, otherwise its scores on the law's
@@ -124,6 +133,9 @@ public sealed class StoredLaw
         {
             case PredictorKind.PrincipalComponents:
                 FromCapability(input);
+                break;
+            case PredictorKind.IrtCapability:
+                FromItemResponse(input);
                 break;
             case PredictorKind.LogFlops:
                 _x[0] = PredictorSet.LogCompute(Positive(input.FlopsE21, "flops_e21", "a ln-FLOPs law needs flops_e21"));
@@ -213,6 +225,52 @@ public sealed class StoredLaw
         {
             _x[j] = pcs[0, j];
         }
+    }
+
+    /// <summary>
+    /// The capability C of the model from whatever subset of the fit's benchmarks it gives, the benchmarks' parameters
+    /// frozen (<see cref="ItemResponseModel.Estimate"/>): no imputation, a missing benchmark is simply not evidence.
+    /// </summary>
+    private void FromItemResponse(LawInput input)
+    {
+        if (input.Coordinates is { } coordinates)
+        {
+            if (coordinates.Count != 1)
+            {
+                throw new ObsValidationException("coordinates", coordinates.Count.ToString(CultureInfo.InvariantCulture), "an IRT-capability law has one coordinate, the capability C; give exactly 1");
+            }
+
+            _x[0] = double.IsFinite(coordinates[0]) ? coordinates[0] : throw new ObsValidationException("coordinates[0]", R(coordinates[0]), "must be finite");
+            return;
+        }
+
+        if (input.Scores is not { } scores || _itemResponse is null)
+        {
+            throw new ObsValidationException("", Given(input), "an IRT-capability law forecasts from scores or its one coordinate (the capability C)");
+        }
+
+        var benchmarks = _itemResponse.Benchmarks;
+        foreach (var (metric, v) in scores)
+        {
+            if (!benchmarks.Any(b => b.Name == metric))
+            {
+                throw new ObsValidationException($"scores[{metric}]", metric, $"not a benchmark of this law's item-response model ({string.Join(", ", benchmarks.Select(b => b.Name))})");
+            }
+
+            if (!double.IsFinite(v))
+            {
+                throw new ObsValidationException($"scores[{metric}]", R(v), "must be finite (leave it out when not evaluated)");
+            }
+
+            InDeclaredRange(metric, v);
+        }
+
+        if (scores.Count == 0)
+        {
+            throw new ObsValidationException("scores", "{}", "give at least one of the capability metrics");
+        }
+
+        _x[0] = _itemResponse.Estimate(input.Model, scores).Capability;
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using ObsScaling.Core.Capability;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Equivalence;
 using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Irt;
 using ObsScaling.Core.Laws;
 using ObsScaling.Core.Uncertainty;
 
@@ -107,6 +108,13 @@ public static class HoldoutAnalysis
             }
         }
 
+        // 5'. Or the item-response capability, fitted on the training rows' scores alone.
+        ItemResponseModel? itemResponse = null;
+        if (options.Predictors.Kind == PredictorKind.IrtCapability)
+        {
+            (itemResponse, scoresTrain, scoresTest) = FitItemResponse(models, train, test, options, cancellationToken);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
 
         // 6. Predictor values; rows missing them are dropped from their own part.
@@ -152,6 +160,7 @@ public static class HoldoutAnalysis
             TestMae = testPred.Average(p => Math.Abs(p.Error)),
             Space = space,
             Imputation = imputation,
+            ItemResponse = itemResponse,
             Equivalent = equivalent,
             Dropped = dropped,
             Coverage = coverage,
@@ -167,6 +176,47 @@ public static class HoldoutAnalysis
     {
         ArgumentNullException.ThrowIfNull(predictorSets);
         return predictorSets.Select(p => Run(models, options with { Predictors = p }, cancellationToken)).ToArray();
+    }
+
+    /// <summary>
+    /// Fits the item-response model on the training rows with any capability score (a row with none cannot be placed
+    /// and is dropped later for lack of its predictor) and places the test rows with the benchmarks frozen, as a later
+    /// forecast from the stored fit does. Returns each part's capabilities as a one-column predictor matrix.
+    /// </summary>
+    private static (ItemResponseModel Model, double[,] Train, double[,] Test) FitItemResponse(ModelSet models, int[] train, int[] test, HoldoutOptions o, CancellationToken cancellationToken)
+    {
+        var benchmarks = o.CapabilityMetrics.Select(m => models.Metrics[m]).ToArray();
+        var fitted = train.Select(i => models[i]).Where(m => CapabilityScores(m, o).Count > 0).ToArray();
+        var model = ItemResponseModel.Fit(fitted, benchmarks, o.Irt, cancellationToken);
+        var byName = model.Capabilities.ToDictionary(c => c.Model, c => c.Capability, StringComparer.Ordinal);
+        var xTrain = new double[train.Length, 1];
+        for (var r = 0; r < train.Length; r++)
+        {
+            xTrain[r, 0] = byName.TryGetValue(models[train[r]].Name, out var c) ? c : double.NaN;
+        }
+
+        var xTest = new double[test.Length, 1];
+        for (var r = 0; r < test.Length; r++)
+        {
+            var scores = CapabilityScores(models[test[r]], o);
+            xTest[r, 0] = scores.Count > 0 ? model.Estimate(models[test[r]].Name, scores).Capability : double.NaN;
+        }
+
+        return (model, xTrain, xTest);
+    }
+
+    private static Dictionary<string, double> CapabilityScores(ModelRecord m, HoldoutOptions o)
+    {
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var metric in o.CapabilityMetrics)
+        {
+            if (m.Scores.TryGetValue(metric, out var v) && double.IsFinite(v))
+            {
+                scores[metric] = v;
+            }
+        }
+
+        return scores;
     }
 
     private static void Validate(ModelSet models, HoldoutOptions o)
@@ -221,6 +271,9 @@ public static class HoldoutAnalysis
                 }
 
                 break;
+            case PredictorKind.IrtCapability:
+                ValidateItemResponse(v, models, o);
+                break;
         }
 
         if (o.Split.UsesColumn && o.Split.Column != HoldoutSplit.TargetColumn && !models.HasColumn(o.Split.Column))
@@ -229,6 +282,30 @@ public static class HoldoutAnalysis
         }
 
         v.ThrowIfAny();
+    }
+
+    private static void ValidateItemResponse(ViolationCollector v, ModelSet models, HoldoutOptions o)
+    {
+        if (o.CapabilityMetrics.Count < 2)
+        {
+            v.Add("capability_metrics", string.Join(",", o.CapabilityMetrics), "an IRT capability needs at least two benchmarks");
+        }
+
+        for (var j = 0; j < o.CapabilityMetrics.Count; j++)
+        {
+            // The item-response curve runs from the floor to 1: a score on another scale has no place on it.
+            if (models.Metrics.TryGetValue(o.CapabilityMetrics[j], out var info) && (info.Min < 0 || info.Max > 1))
+            {
+                v.Add($"capability_metrics[{j}]", info.Name, $"an IRT capability reads scores in [0, 1]; the metric is declared on [{info.Min.ToString("R", CultureInfo.InvariantCulture)}, {info.Max.ToString("R", CultureInfo.InvariantCulture)}]");
+            }
+        }
+
+        if (o.Irt.AnchorBenchmark is { } anchor && !o.CapabilityMetrics.Contains(anchor))
+        {
+            v.Add("irt.anchor_benchmark", anchor, "not one of the capability metrics");
+        }
+
+        ScoreCells.CheckOptions(v, o.Irt);
     }
 
     private static void RequireNonEmpty(int[] train, int[] test, HoldoutOptions o, List<DroppedModel>? dropped = null)
@@ -261,7 +338,7 @@ public static class HoldoutAnalysis
             var x = new double[d];
             switch (o.Predictors.Kind)
             {
-                case PredictorKind.PrincipalComponents:
+                case PredictorKind.PrincipalComponents or PredictorKind.IrtCapability:
                     for (var j = 0; j < d; j++)
                     {
                         x[j] = scores![r, j];

@@ -27,6 +27,9 @@ public sealed record HoldoutOptions
 
     public PcaOptions Pca { get; init; } = new();
 
+    /// <summary>The item-response fit of an <see cref="PredictorKind.IrtCapability"/> law (anchor, chance floors, ridge).</summary>
+    public Irt.IrtOptions Irt { get; init; } = new();
+
     public ScalingLawOptions Law { get; init; } = new();
 
     public HoldoutSplit Split { get; init; } = HoldoutSplit.Default;

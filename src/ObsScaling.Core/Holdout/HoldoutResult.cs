@@ -32,6 +32,9 @@ public sealed record HoldoutResult
 
     public PcaImputation? Imputation { get; init; }
 
+    /// <summary>The item-response model fitted on the training rows (IRT-capability laws only); its benchmarks are frozen for forecasts.</summary>
+    public Irt.ItemResponseModel? ItemResponse { get; init; }
+
     public EquivalentCompute? Equivalent { get; init; }
 
     public required IReadOnlyList<DroppedModel> Dropped { get; init; }

@@ -15,6 +15,12 @@ public enum PredictorKind
 
     /// <summary>Raw benchmark scores (imputed where the benchmark is among the imputation metrics).</summary>
     Metrics,
+
+    /// <summary>
+    /// The item-response capability C of a model (docs/method.md §13), fitted on the training rows' capability metrics
+    /// without imputation; test rows are placed with the benchmarks' parameters frozen.
+    /// </summary>
+    IrtCapability,
 }
 
 /// <summary>What a law is a function of.</summary>
@@ -49,6 +55,8 @@ public sealed record PredictorSet
 
     public static PredictorSet Metrics(params string[] names) => new(PredictorKind.Metrics, 0, names);
 
+    public static PredictorSet IrtCapability { get; } = new(PredictorKind.IrtCapability, 0, []);
+
     public int Dimension => Kind switch
     {
         PredictorKind.PrincipalComponents => Components,
@@ -61,6 +69,7 @@ public sealed record PredictorSet
         PredictorKind.PrincipalComponents => Enumerable.Range(1, Components).Select(i => "PC-" + i.ToString(CultureInfo.InvariantCulture)).ToArray(),
         PredictorKind.LogFlops => ["ln FLOPs"],
         PredictorKind.LogParameters => ["ln params"],
+        PredictorKind.IrtCapability => ["C (IRT)"],
         _ => MetricNames,
     };
 
@@ -68,6 +77,7 @@ public sealed record PredictorSet
     {
         PredictorKind.PrincipalComponents => Components == 1 ? "PC-1" : $"PC-1..{Components}",
         PredictorKind.Metrics => string.Join("+", MetricNames),
+        PredictorKind.IrtCapability => "IRT capability",
         _ => Names[0],
     };
 }

@@ -11,7 +11,7 @@ internal static class FieldPaths
     private static readonly string[] SpecFields =
     [
         "target", "transform", "predictors", "capability_metrics", "pca_components", "imputation", "link", "loss",
-        "huber_delta", "floor_max", "split", "exclude_from_train", "reference_family",
+        "huber_delta", "floor_max", "split", "exclude_from_train", "reference_family", "irt",
     ];
 
     /// <summary>Runs <paramref name="run"/>; validation errors leave with their fields renamed by <paramref name="rename"/>.</summary>

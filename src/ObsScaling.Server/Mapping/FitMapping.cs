@@ -5,6 +5,7 @@ using ObsScaling.Core.Capability;
 using ObsScaling.Core.Equivalence;
 using ObsScaling.Core.Holdout;
 using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Irt;
 using ObsScaling.Core.Laws;
 using ObsScaling.Core.Uncertainty;
 using V1 = ObsScaling.Grpc.V1;
@@ -41,7 +42,12 @@ internal static class FitMapping
             fit.Space = ToProto(space, imp);
         }
 
-        var inputs = fit.Space?.Metrics ?? (spec.Predictors?.Kind == V1.PredictorKind.Metrics ? spec.Predictors.Metrics : null);
+        if (r.ItemResponse is { } itemResponse)
+        {
+            fit.ItemResponse = ToProto(itemResponse);
+        }
+
+        IEnumerable<string>? inputs = fit.Space?.Metrics ?? fit.ItemResponse?.Benchmarks.Select(b => b.Name) ?? (spec.Predictors?.Kind == V1.PredictorKind.Metrics ? spec.Predictors.Metrics : null);
         if (inputs is not null)
         {
             fit.InputMetrics.AddRange(dataset.Metrics.Where(m => inputs.Contains(m.Name)));
@@ -243,6 +249,30 @@ internal static class FitMapping
         var imputation = PcaImputation.Restore(m.ImputationColumnMean.ToArray(), m.ImputationColumnScale.ToArray(), m.ImputationPcaMean.ToArray(), Unflatten(m.ImputationBasis, m.ImputationRank, p), m.ImputationFill.ToArray(), options, m.Metrics.ToArray());
         return (space, imputation);
     }
+
+    public static V1.ItemResponseModel ToProto(ItemResponseModel model)
+    {
+        var m = new V1.ItemResponseModel { ResidualVariance = model.ResidualVariance, Ridge = model.Ridge };
+        m.Benchmarks.AddRange(model.Benchmarks.Select(ToProto));
+        return m;
+    }
+
+    public static V1.BenchmarkItem ToProto(BenchmarkItem b) => new()
+    {
+        Name = b.Name,
+        Difficulty = b.Difficulty,
+        Slope = b.Slope,
+        Floor = b.Floor,
+        ScoreCount = b.ScoreCount,
+        Anchor = b.IsAnchor,
+    };
+
+    /// <summary>The frozen part of a stored item-response model: what estimates a new model's capability.</summary>
+    public static ItemResponseModel ToDomain(V1.ItemResponseModel m) =>
+        ItemResponseModel.Restore(
+            m.Benchmarks.Select(b => new BenchmarkItem(b.Name, b.Difficulty, b.Slope, b.Floor) { ScoreCount = b.ScoreCount, IsAnchor = b.Anchor }).ToArray(),
+            m.ResidualVariance,
+            m.Ridge);
 
     public static TargetTransform ToTransform(V1.FitSpec spec) => SpecMapping.ToTransform(spec.Transform, "spec.transform");
 

@@ -24,7 +24,8 @@ internal static class LawMapping
             imputation,
             FitMapping.ToDomain(fit.Intervals, law),
             FitMapping.ToDomain(fit.Equivalent),
-            fit.InputMetrics.ToDictionary(m => m.Name, m => m.ToDomain(), StringComparer.Ordinal));
+            fit.InputMetrics.ToDictionary(m => m.Name, m => m.ToDomain(), StringComparer.Ordinal),
+            fit.ItemResponse is null ? null : FitMapping.ToDomain(fit.ItemResponse));
     }
 
     /// <summary>The oneof as the engine's input (the map and list are read in place, not copied).</summary>

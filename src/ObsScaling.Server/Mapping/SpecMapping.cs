@@ -39,6 +39,18 @@ internal static class SpecMapping
             ExcludeFromTrain = spec.ExcludeFromTrain.ToArray(),
             ReferenceFamily = Unset.Or(spec.ReferenceFamily, defaults.ReferenceFamily),
             Intervals = ToIntervals(spec.Intervals, field + ".intervals"),
+            Irt = ToIrt(spec.Irt),
+        };
+    }
+
+    public static Core.Irt.IrtOptions ToIrt(V1.IrtSettings? s)
+    {
+        var o = new Core.Irt.IrtOptions();
+        return s is null ? o : o with
+        {
+            AnchorBenchmark = string.IsNullOrEmpty(s.AnchorBenchmark) ? o.AnchorBenchmark : s.AnchorBenchmark,
+            ChanceFloors = s.ChanceFloors,
+            Ridge = s.HasRidge ? s.Ridge : o.Ridge,
         };
     }
 
@@ -84,6 +96,7 @@ internal static class SpecMapping
         V1.PredictorKind.LogFlops => PredictorSet.LogFlops,
         V1.PredictorKind.LogParameters => PredictorSet.LogParameters,
         V1.PredictorKind.Metrics => PredictorSet.Metrics([.. p!.Metrics]),
+        V1.PredictorKind.IrtCapability => PredictorSet.IrtCapability,
         var k => throw new ObsValidationException(field + ".kind", k.ToString(), "unknown predictor kind"),
     };
 

@@ -3,6 +3,7 @@ using ObsScaling.Core.Capability;
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Efficiency;
 using ObsScaling.Core.Imputation;
+using ObsScaling.Core.Irt;
 using ObsScaling.Server.Errors;
 using ObsScaling.Server.Mapping;
 using ObsScaling.Server.Services;
@@ -26,6 +27,12 @@ internal sealed class Decomposer(IDatasetStore store, DecompositionCache cache, 
 
     private V1.Decomposition Compute(string id, V1.DecomposeRequest request, CancellationToken cancellationToken)
     {
+        var irt = request.CapabilityModel switch
+        {
+            V1.CapabilityModel.Unspecified or V1.CapabilityModel.Pca => false,
+            V1.CapabilityModel.Irt => true,
+            var c => throw new ObsValidationException("capability_model", c.ToString(), "unknown capability model"),
+        };
         var (dataset, models) = store.LoadDataset(id);
         var metrics = Metrics(models, request.Metrics, "metrics");
         var imputation = PcaImputer.Fit(models.Matrix(metrics), SpecMapping.ToImputation(request.Imputation, "imputation"), metrics, cancellationToken);
@@ -103,7 +110,43 @@ internal sealed class Decomposer(IDatasetStore store, DecompositionCache cache, 
             InterceptCiLow = f.Fit.InterceptLower,
             InterceptCiHigh = f.Fit.InterceptUpper,
         }));
+        if (irt)
+        {
+            AddItemResponse(result, models, metrics, request.Irt, cancellationToken);
+        }
+
         return result;
+    }
+
+    /// <summary>
+    /// The item-response model on the same metrics, fitted on every model with a score on one of them (a model with
+    /// none cannot be placed and is left out). Its option errors are named as the request's <c>irt</c> fields.
+    /// </summary>
+    private static void AddItemResponse(V1.Decomposition result, ModelSet models, string[] metrics, V1.IrtSettings? settings, CancellationToken cancellationToken)
+    {
+        var v = new List<FieldViolation>();
+        for (var j = 0; j < metrics.Length; j++)
+        {
+            var info = models.Metrics[metrics[j]];
+            if (info.Min < 0 || info.Max > 1)
+            {
+                v.Add(new FieldViolation($"metrics[{j}]", info.Name, $"an IRT capability reads scores in [0, 1]; the metric is declared on [{info.Min.ToString("R", CultureInfo.InvariantCulture)}, {info.Max.ToString("R", CultureInfo.InvariantCulture)}]"));
+            }
+        }
+
+        if (v.Count > 0)
+        {
+            throw new ObsValidationException(v);
+        }
+
+        var scored = models.Models.Where(m => metrics.Any(x => m.Scores.TryGetValue(x, out var s) && double.IsFinite(s))).ToArray();
+        var model = ItemResponseModel.Fit(scored, metrics.Select(x => models.Metrics[x]).ToArray(), SpecMapping.ToIrt(settings), cancellationToken);
+        result.ItemResponse = FitMapping.ToProto(model);
+        for (var i = 0; i < scored.Length; i++)
+        {
+            var c = model.Capabilities[i];
+            result.IrtModels.Add(new V1.IrtCapability { Model = c.Model, Family = scored[i].Family ?? "", Capability = c.Capability, StandardError = c.StandardError, BenchmarkCount = c.BenchmarkCount });
+        }
     }
 
     /// <summary>The metrics a request names (default: every [0, 1] metric), each known and given once, at least two.</summary>
