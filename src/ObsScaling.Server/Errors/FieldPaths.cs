@@ -24,8 +24,7 @@ internal static class FieldPaths
         }
         catch (ObsValidationException ex) when (ex.Violations.Count > 0)
         {
-            var renamed = ex.Violations.Select(v => v with { Field = rename(v.Field) }).ToArray();
-            throw ex is ObsPreconditionException ? new ObsPreconditionException(renamed) : new ObsValidationException(renamed);
+            throw Rerooted(ex, rename);
         }
     }
 
@@ -39,10 +38,20 @@ internal static class FieldPaths
         }
         catch (ObsValidationException ex) when (ex.Violations.Count > 0)
         {
-            var renamed = ex.Violations.Select(v => v with { Field = rename(v.Field) }).ToArray();
-            throw ex is ObsPreconditionException ? new ObsPreconditionException(renamed) : new ObsValidationException(renamed);
+            throw Rerooted(ex, rename);
         }
     }
+
+    /// <summary>The same refusal (and kind of refusal) with every field renamed by <paramref name="rename"/>.</summary>
+    public static ObsValidationException Rerooted(ObsValidationException ex, Func<string, string> rename)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        var renamed = ex.Violations.Select(v => v with { Field = rename(v.Field) }).ToArray();
+        return ex is ObsPreconditionException ? new ObsPreconditionException(renamed) : new ObsValidationException(renamed);
+    }
+
+    /// <summary>Fields relative to one input (<c>scores[mmlu]</c>, or "" for the input itself) as fields under <paramref name="at"/>.</summary>
+    public static Func<string, string> Under(string at) => field => field.Length == 0 ? at : at + "." + field;
 
     /// <summary>The engine's holdout-option paths (<c>target</c>, <c>split.column</c>, <c>options.floor_max</c>) as paths in a FitSpec.</summary>
     public static Func<string, string> InSpec(string spec) => field =>

@@ -7,6 +7,7 @@ internal static class FeatureHandlers
 {
     public static void Register(IServiceCollection services)
     {
+        services.AddSingleton<DatasetImport>();
         services.AddSingleton<DatasetHandlers>();
         services.AddSingleton<FileImportHandlers>();
         services.AddSingleton<FitHandlers>();

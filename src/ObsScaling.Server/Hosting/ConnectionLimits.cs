@@ -99,6 +99,13 @@ internal sealed class UnaryCallGate(RequestDelegate next, IOptions<ConnectionLim
     /// </summary>
     private static async Task SentAsync(HttpContext context)
     {
+        // An error answered as trailers only has not started its response: flushing would send headers on their own
+        // and turn the status a client reads into INTERNAL (grpc-js did). Only a started answer can still be queued.
+        if (!context.Response.HasStarted)
+        {
+            return;
+        }
+
         try
         {
             await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);

@@ -1,6 +1,5 @@
 using ObsScaling.Core.Domain;
 using ObsScaling.Core.Forecasting;
-using ObsScaling.Server.Errors;
 using V1 = ObsScaling.Grpc.V1;
 
 namespace ObsScaling.Server.Mapping;
@@ -97,23 +96,5 @@ internal static class LawMapping
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Runs <paramref name="forecast"/>; the engine's input-relative fields (<c>scores[mmlu]</c>) leave named under
-    /// <paramref name="at"/> (<c>inputs[3].scores[mmlu]</c>). The path is built only when a violation needs it.
-    /// </summary>
-    public static LawForecast At(Func<LawForecast> forecast, Func<string> at)
-    {
-        ArgumentNullException.ThrowIfNull(forecast);
-        try
-        {
-            return forecast();
-        }
-        catch (ObsValidationException ex) when (ex.Violations.Count > 0)
-        {
-            var root = at();
-            return FieldPaths.Run<LawForecast>(() => throw ex, f => f.Length == 0 ? root : root + "." + f);
-        }
     }
 }

@@ -42,7 +42,9 @@ internal sealed class HeavyWork(ComputeSlots slots)
             while (true)
             {
                 var done = run.IsCompleted;
-                while ((throttled ? !done : true) && progress.TryTake(out var report))
+                // A throttled run sends at most one report per wake and none once the work is done; an unthrottled
+                // one sends every report it holds, the last ones after the work is done.
+                while ((!throttled || !done) && progress.TryTake(out var report))
                 {
                     await Send(send, report, cancellationToken).ConfigureAwait(false);
                     if (throttled)

@@ -12,7 +12,7 @@ using V1 = ObsScaling.Grpc.V1;
 namespace ObsScaling.Server.Features;
 
 /// <summary>Datasets and their models: import (streamed or in one request), read, page and delete.</summary>
-internal sealed class DatasetHandlers(IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options, DecompositionCache decompositions, AnswerBudget answers)
+internal sealed class DatasetHandlers(IDatasetStore store, DatasetImport import, FitWatchHub hub, IOptions<ServerOptions> options, DecompositionCache decompositions, AnswerBudget answers)
 {
     private readonly ServerOptions _options = options.Value;
 
@@ -95,14 +95,7 @@ internal sealed class DatasetHandlers(IDatasetStore store, FitWatchHub hub, IOpt
             throw new ObsValidationException(violations);
         }
 
-        var metrics = header.Metrics.Select(m => m.ToDomain()).ToArray();
-        var existing = store.GetDataset(id);
-        var known = (existing?.Metrics.Select(m => m.ToDomain()) ?? []).Where(m => metrics.All(x => x.Name != m.Name)).Concat(metrics).ToArray();
-
-        // Validate the batch on its own first, so that field paths name the stream's own model indices.
-        _ = new ModelSet(models, known);
-        var outcome = store.Import(id, header.Mode, header.DisplayName, metrics, models);
-        hub.DatasetChanged(id);
+        var outcome = import.Store(id, header.Mode, header.DisplayName, header.Metrics.Select(m => m.ToDomain()).ToArray(), models);
         return new V1.ImportModelsResponse { Dataset = outcome.Dataset, ModelsAdded = outcome.Added, ModelsReplaced = outcome.Replaced };
     }
 

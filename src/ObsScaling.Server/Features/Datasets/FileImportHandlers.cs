@@ -16,7 +16,7 @@ namespace ObsScaling.Server.Features;
 /// ImportFiles: result files as uploaded bytes (the server never opens a path), parsed by the engine's importers
 /// and stored through the same all-or-nothing path as ImportModels.
 /// </summary>
-internal sealed class FileImportHandlers(IDatasetStore store, FitWatchHub hub, IOptions<ServerOptions> options)
+internal sealed class FileImportHandlers(DatasetImport import, IOptions<ServerOptions> options)
 {
     private readonly ServerOptions _options = options.Value;
 
@@ -117,12 +117,7 @@ internal sealed class FileImportHandlers(IDatasetStore store, FitWatchHub hub, I
             throw StatusMapping.ResourceExhausted($"An import may carry at most {_options.MaxImportModels} models.");
         }
 
-        var metrics = set.OrderedMetrics().ToArray();
-        var existing = store.GetDataset(id);
-        var known = (existing?.Metrics.Select(m => m.ToDomain()) ?? []).Where(m => metrics.All(x => x.Name != m.Name)).Concat(metrics).ToArray();
-        _ = new ModelSet(set.Models, known);
-        var outcome = store.Import(id, header.Mode, header.DisplayName, metrics, set.Models);
-        hub.DatasetChanged(id);
+        var outcome = import.Store(id, header.Mode, header.DisplayName, set.OrderedMetrics().ToArray(), set.Models);
         var response = new V1.ImportFilesResponse
         {
             Dataset = outcome.Dataset,

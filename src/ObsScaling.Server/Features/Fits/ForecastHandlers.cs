@@ -145,7 +145,17 @@ internal sealed class ForecastHandlers(IDatasetStore store)
     /// <summary>One model's answer, and its record when the caller records (the dataset, fit and etag it is recorded under).</summary>
     private static (V1.ForecastResult Result, V1.RecordedForecast? Record) Answer(StoredLaw law, V1.ForecastInput input, long sequence, (string Dataset, string Fit, string Etag)? recordUnder)
     {
-        var forecast = LawMapping.At(() => law.Forecast(LawMapping.ToDomain(input)), () => $"inputs[{sequence.ToString(CultureInfo.InvariantCulture)}]");
+        LawForecast forecast;
+        try
+        {
+            forecast = law.Forecast(LawMapping.ToDomain(input));
+        }
+        catch (ObsValidationException ex) when (ex.Violations.Count > 0)
+        {
+            // The path is built only when a violation needs it: this runs once per forecast of a stream.
+            throw FieldPaths.Rerooted(ex, FieldPaths.Under($"inputs[{sequence.ToString(CultureInfo.InvariantCulture)}]"));
+        }
+
         var result = LawMapping.ToProto(forecast, input.Model, sequence);
         if (recordUnder is not { } under)
         {

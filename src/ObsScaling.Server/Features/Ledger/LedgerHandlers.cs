@@ -48,8 +48,7 @@ internal sealed class LedgerHandlers(IDatasetStore store, ILedgerStore ledgers, 
         var inputs = new List<(LawInput Input, V1.PreregistrationInput Kept, Func<string, string> Rename)>();
         for (var i = 0; i < request.Inputs.Count; i++)
         {
-            var at = $"inputs[{i.ToString(CultureInfo.InvariantCulture)}]";
-            inputs.Add((LawMapping.ToDomain(request.Inputs[i]), request.Inputs[i], f => f.Length == 0 ? at : at + "." + f));
+            inputs.Add((LawMapping.ToDomain(request.Inputs[i]), request.Inputs[i], FieldPaths.Under($"inputs[{i.ToString(CultureInfo.InvariantCulture)}]")));
         }
 
         if (request.Models.Count > 0)
@@ -64,8 +63,9 @@ internal sealed class LedgerHandlers(IDatasetStore store, ILedgerStore ledgers, 
                     throw new ObsValidationException(field, request.Models[j], $"not a model of {ResourceName.Dataset(sourceId)}");
                 }
 
-                var input = FieldPaths.Run(() => law.InputFor(record), f => f.Length == 0 ? field : field + "." + f);
-                inputs.Add((input, LawMapping.ToPreregistrationInput(input), f => f.Length == 0 ? field : field + "." + f));
+                var under = FieldPaths.Under(field);
+                var input = FieldPaths.Run(() => law.InputFor(record), under);
+                inputs.Add((input, LawMapping.ToPreregistrationInput(input), under));
             }
         }
 
