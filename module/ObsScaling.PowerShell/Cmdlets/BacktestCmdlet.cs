@@ -9,7 +9,7 @@ namespace ObsScaling.PowerShell.Cmdlets;
 /// <summary>The backtest modes (-Compare, -LeaveOneFamilyOut, -Sweep…), declared by Invoke-ObsBacktest and Invoke-ObsPaperBacktest.</summary>
 public interface IBacktestModes
 {
-    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
+    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Irt (the item-response capability), Benchmark:&lt;metric&gt;.</summary>
     string[]? Compare { get; set; }
 
     /// <summary>Each family in turn is forecast by a law fitted on the others.</summary>
@@ -31,7 +31,7 @@ public interface IBacktestModes
 /// <summary>The paper backtest's base: the backtest mode parameters.</summary>
 public abstract class BacktestCmdlet : ObsCmdlet, IBacktestModes
 {
-    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
+    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Irt (the item-response capability), Benchmark:&lt;metric&gt;.</summary>
     [Parameter]
     public string[]? Compare { get; set; }
 
@@ -71,7 +71,7 @@ internal static class BacktestRuns
             if (p is null)
             {
                 cmdlet.WriteError(new ErrorRecord(
-                    new ArgumentException($"Cannot compare '{name}': -Compare takes PC1..PC5, LogFlops, LogParams or Benchmark:<metric>."),
+                    new ArgumentException($"Cannot compare '{name}': -Compare takes PC1..PC5, LogFlops, LogParams, Irt or Benchmark:<metric>."),
                     "ObsUnknownPredictorSet",
                     ErrorCategory.InvalidArgument,
                     name));
@@ -150,6 +150,7 @@ internal static class BacktestRuns
         {
             "LOGFLOPS" or "LNFLOPS" or "FLOPS" => new V1.Predictors { Kind = V1.PredictorKind.LogFlops },
             "LOGPARAMS" or "LNPARAMS" or "PARAMS" or "LOGPARAMETERS" => new V1.Predictors { Kind = V1.PredictorKind.LogParameters },
+            "IRT" or "IRTCAPABILITY" => new V1.Predictors { Kind = V1.PredictorKind.IrtCapability },
             _ => null,
         };
     }

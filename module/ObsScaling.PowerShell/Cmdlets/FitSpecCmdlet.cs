@@ -36,6 +36,20 @@ public abstract class FitSpecCmdlet : CapabilitySpecCmdlet
     [ArgumentCompleter(typeof(MetricCompleter))]
     public string[]? PredictorMetric { get; set; }
 
+    /// <summary>The anchor benchmark of -Predictor IrtCapability (implies it; default: the benchmark with the most scores).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MetricCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? IrtAnchorBenchmark { get; set; }
+
+    /// <summary>Use the benchmarks' chance levels as the floors of -Predictor IrtCapability (implies it).</summary>
+    [Parameter]
+    public SwitchParameter IrtChanceFloors { get; set; }
+
+    /// <summary>Ridge λ of -Predictor IrtCapability (implies it; default 1e-6).</summary>
+    [Parameter]
+    public double IrtRidge { get; set; }
+
     [Parameter]
     public int PcaComponents { get; set; }
 

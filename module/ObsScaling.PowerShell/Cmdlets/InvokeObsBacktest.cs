@@ -29,7 +29,7 @@ public sealed class InvokeObsBacktest : FitSpecCmdlet, IBacktestModes
     [ArgumentCompleter(typeof(FitCompleter))]
     public string Fit { get; set; } = "";
 
-    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Benchmark:&lt;metric&gt;.</summary>
+    /// <summary>Predictor sets compared on the same folds: PC1..PC5 (the first k PCs), LogFlops, LogParams, Irt (the item-response capability), Benchmark:&lt;metric&gt;.</summary>
     [Parameter]
     public string[]? Compare { get; set; }
 

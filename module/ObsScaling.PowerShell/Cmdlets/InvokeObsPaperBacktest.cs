@@ -148,6 +148,7 @@ public sealed class InvokeObsPaperBacktest : BacktestCmdlet
                     PredictorKind.LogFlops => V1.PredictorKind.LogFlops,
                     PredictorKind.LogParameters => V1.PredictorKind.LogParameters,
                     PredictorKind.Metrics => V1.PredictorKind.Metrics,
+                    PredictorKind.IrtCapability => V1.PredictorKind.IrtCapability,
                     _ => V1.PredictorKind.PrincipalComponents,
                 },
                 Components = o.Predictors.Kind == PredictorKind.PrincipalComponents ? o.Predictors.Components : 0,

@@ -32,7 +32,12 @@ internal static class LawInput
                 error = ObsErrors.InvalidArgument($"{m.Name}.ParametersB", "(none)", "the law predicts from model size, and this model has no size", "ObsModelWithoutSize");
                 return null;
             default:
-                var read = fit.Spec.Predictors?.Kind == V1.PredictorKind.Metrics ? fit.Spec.Predictors.Metrics : fit.Space?.Metrics;
+                IReadOnlyCollection<string>? read = fit.Spec.Predictors?.Kind switch
+                {
+                    V1.PredictorKind.Metrics => fit.Spec.Predictors.Metrics,
+                    V1.PredictorKind.IrtCapability => fit.ItemResponse?.Benchmarks.Select(b => b.Name).ToList(),
+                    _ => fit.Space?.Metrics,
+                };
                 var used = read is { Count: > 0 } ? read.ToHashSet(StringComparer.Ordinal) : null;
                 input.Scores = new V1.MetricScores();
                 foreach (var (k, v) in m.Scores)

@@ -24,6 +24,15 @@ public sealed class ObsFitSpec
 
     public string[]? PredictorMetric { get; set; }
 
+    /// <summary>The anchor of -Predictor IrtCapability (difficulty 0, slope 1).</summary>
+    public string? IrtAnchorBenchmark { get; set; }
+
+    /// <summary>Benchmarks' chance levels as the floors of -Predictor IrtCapability.</summary>
+    public bool? IrtChanceFloors { get; set; }
+
+    /// <summary>Ridge λ of -Predictor IrtCapability.</summary>
+    public double? IrtRidge { get; set; }
+
     public string[]? CapabilityMetric { get; set; }
 
     public int? PcaComponents { get; set; }
@@ -71,7 +80,7 @@ public sealed class ObsFitSpec
     private static readonly string[][] Groups =
     [
         [nameof(Transform), nameof(TransformLow), nameof(TransformHigh)],
-        [nameof(Predictor), nameof(Components), nameof(PredictorMetric)],
+        [nameof(Predictor), nameof(Components), nameof(PredictorMetric), nameof(IrtAnchorBenchmark), nameof(IrtChanceFloors), nameof(IrtRidge)],
         [nameof(Loss), nameof(HuberDelta)],
         [nameof(Split), nameof(SplitColumn), nameof(SplitThreshold), nameof(SplitCount), nameof(SplitFraction), nameof(Seed), nameof(TestModel)],
     ];
@@ -94,7 +103,8 @@ public sealed class ObsFitSpec
         {
             if (ParameterNames.Contains(name) && typeof(ObsFitSpec).GetProperty(name) is { } p)
             {
-                p.SetValue(this, value is System.Management.Automation.PSObject o ? o.BaseObject : value);
+                var v = value is System.Management.Automation.PSObject o ? o.BaseObject : value;
+                p.SetValue(this, v is System.Management.Automation.SwitchParameter sw ? sw.IsPresent : v);
             }
         }
     }
@@ -127,6 +137,16 @@ public sealed class ObsFitSpec
         else if (Predictor == ObsPredictorKind.Metrics)
         {
             problems.Add(new(nameof(Predictor), Predictor, "-Predictor Metrics needs -PredictorMetric (the benchmarks used as predictors)"));
+        }
+
+        (string Name, object? Value)[] irt = [(nameof(IrtAnchorBenchmark), IrtAnchorBenchmark), (nameof(IrtChanceFloors), IrtChanceFloors), (nameof(IrtRidge), IrtRidge)];
+        foreach (var (name, value) in irt.Where(s => s.Value is not null))
+        {
+            Predictor ??= ObsPredictorKind.IrtCapability;
+            if (Predictor != ObsPredictorKind.IrtCapability)
+            {
+                problems.Add(new(name, value, $"only -Predictor IrtCapability uses it (got -Predictor {Predictor})"));
+            }
         }
 
         if (Components is not null && Predictor is not null and not ObsPredictorKind.PrincipalComponents)
@@ -186,11 +206,22 @@ public sealed class ObsFitSpec
                     ObsPredictorKind.LogFlops => V1.PredictorKind.LogFlops,
                     ObsPredictorKind.LogParameters => V1.PredictorKind.LogParameters,
                     ObsPredictorKind.Metrics => V1.PredictorKind.Metrics,
-                    _ => V1.PredictorKind.PrincipalComponents,
+                    ObsPredictorKind.IrtCapability => V1.PredictorKind.IrtCapability,
+                    null or ObsPredictorKind.PrincipalComponents => V1.PredictorKind.PrincipalComponents,
+                    var k => throw new ArgumentOutOfRangeException(nameof(Predictor), k, "a predictor kind the contract cannot carry"),
                 },
                 Components = Components ?? 0,
                 Metrics = { PredictorMetric ?? [] },
             };
+        }
+
+        if (IrtAnchorBenchmark is not null || IrtChanceFloors is not null || IrtRidge is not null)
+        {
+            spec.Irt = new V1.IrtSettings { AnchorBenchmark = IrtAnchorBenchmark ?? "", ChanceFloors = IrtChanceFloors ?? false };
+            if (IrtRidge is { } ridge)
+            {
+                spec.Irt.Ridge = ridge;
+            }
         }
 
         if (Transform is { } t)
@@ -276,10 +307,19 @@ public sealed class ObsFitSpec
                 V1.PredictorKind.LogFlops => ObsPredictorKind.LogFlops,
                 V1.PredictorKind.LogParameters => ObsPredictorKind.LogParameters,
                 V1.PredictorKind.Metrics => ObsPredictorKind.Metrics,
-                _ => ObsPredictorKind.PrincipalComponents,
+                V1.PredictorKind.IrtCapability => ObsPredictorKind.IrtCapability,
+                V1.PredictorKind.Unspecified or V1.PredictorKind.PrincipalComponents => ObsPredictorKind.PrincipalComponents,
+                var k => throw new ArgumentOutOfRangeException(nameof(spec), k, "a predictor kind this module does not know: update the module"),
             };
             s.Components = p.Components == 0 || s.Predictor != ObsPredictorKind.PrincipalComponents ? null : p.Components;
             s.PredictorMetric = p.Metrics.Count > 0 ? [.. p.Metrics] : null;
+        }
+
+        if (spec.Irt is { } irt && s.Predictor == ObsPredictorKind.IrtCapability)
+        {
+            s.IrtAnchorBenchmark = irt.AnchorBenchmark.Length > 0 ? irt.AnchorBenchmark : null;
+            s.IrtChanceFloors = irt.ChanceFloors ? true : null;
+            s.IrtRidge = irt.HasRidge ? irt.Ridge : null;
         }
 
         if (spec.Split is { Kind: not V1.SplitKind.Unspecified } split)

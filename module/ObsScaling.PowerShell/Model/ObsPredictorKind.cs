@@ -14,4 +14,7 @@ public enum ObsPredictorKind
 
     /// <summary>Raw benchmark scores named by -PredictorMetric.</summary>
     Metrics,
+
+    /// <summary>The item-response capability C of the -CapabilityMetric benchmarks (no imputation; -IrtAnchorBenchmark, -IrtChanceFloors, -IrtRidge).</summary>
+    IrtCapability,
 }

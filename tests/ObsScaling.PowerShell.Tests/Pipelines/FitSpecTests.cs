@@ -58,6 +58,7 @@ public sealed class FitSpecTests(KestrelServer server) : IClassFixture<KestrelSe
     [InlineData("-IntervalLevel 0.8", "IntervalLevel", "needs -Interval")]
     [InlineData("-Interval Parametric -Resamples 50", "Resamples", "does not resample")]
     [InlineData("-Predictor LogFlops -Components 2", "Components", "PrincipalComponents")]
+    [InlineData("-Predictor LogFlops -IrtRidge 0.001", "IrtRidge", "-Predictor IrtCapability")]
     [InlineData("-Loss Squared -HuberDelta 0.5", "HuberDelta", "-Loss Huber")]
     [InlineData("-Transform Logit -TransformLow 0.25", "TransformLow", "MinMax")]
     public void Spec_parameters_that_cannot_take_effect_are_InvalidArgument_naming_them(string arguments, string parameter, string reason)
