@@ -16,4 +16,5 @@ public sealed record FamilyLine(string Family, IReadOnlyList<FamilyPoint> Points
 
 /// <summary>Per-family compute efficiency on one component.</summary>
 /// <param name="Component">1-based.</param>
-public sealed record FamilyEfficiencyData(string Dataset, int Component, IReadOnlyList<FamilyLine> Families);
+/// <param name="ScoreName">What the vertical axis measures; null for the principal component's score.</param>
+public sealed record FamilyEfficiencyData(string Dataset, int Component, IReadOnlyList<FamilyLine> Families, string? ScoreName = null);

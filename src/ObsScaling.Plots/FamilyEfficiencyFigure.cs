@@ -2,7 +2,7 @@ using ScottPlot;
 
 namespace ObsScaling.Plots;
 
-/// <summary>Each family's scores on one component against its training compute, with its fitted line.</summary>
+/// <summary>Each family's scores on one component (or its item-response capability) against its training compute, with its fitted line.</summary>
 public static class FamilyEfficiencyFigure
 {
     public static RenderedPlot Render(FamilyEfficiencyData data, PlotOptions options)
@@ -41,9 +41,10 @@ public static class FamilyEfficiencyFigure
         }
 
         plot.Axes.Bottom.TickGenerator = LogFlopsTicks.Create();
-        plot.Title(options.Title ?? $"PC-{data.Component} against compute by family: {data.Dataset}");
+        var score = data.ScoreName ?? $"PC-{data.Component} score";
+        plot.Title(options.Title ?? $"{data.ScoreName ?? $"PC-{data.Component}"} against compute by family: {data.Dataset}");
         plot.XLabel("training FLOPs");
-        plot.YLabel($"PC-{data.Component} score");
+        plot.YLabel(score);
         FigureStyle.PlaceLegend(plot, options);
         return FigureStyle.Encode(plot, options);
     }

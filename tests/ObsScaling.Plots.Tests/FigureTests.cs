@@ -118,6 +118,30 @@ public sealed class FigureTests
     }
 
     [Fact]
+    public void Family_efficiency_of_an_item_response_capability_names_its_axis()
+    {
+        var data = SyntheticFigures.Efficiency() with { ScoreName = "IRT capability C" };
+        var texts = ImageFiles.SvgTexts(ImageFiles.Svg(FamilyEfficiencyFigure.Render(data, new PlotOptions(Format: PlotFormat.Svg)).Content));
+        Assert.Contains("IRT capability C", texts);
+        Assert.DoesNotContain("PC-1 score", texts);
+    }
+
+    [Fact]
+    public void Benchmark_items_label_each_benchmark_with_its_difficulty_slope_and_the_anchor()
+    {
+        var svg = BenchmarkItemsFigure.Render(SyntheticFigures.BenchmarkItems(), new PlotOptions(Format: PlotFormat.Svg));
+        var texts = ImageFiles.SvgTexts(ImageFiles.Svg(svg.Content));
+        Assert.Contains("easy (D=-1.00, α=1.50)", texts);
+        Assert.Contains("anchor (D=0.00, α=1.00, anchor)", texts);
+        Assert.Contains("hard (D=1.50, α=2.50)", texts);
+        Assert.Contains("capability C", texts);
+        var png = BenchmarkItemsFigure.Render(SyntheticFigures.BenchmarkItems(), new PlotOptions(1000, 640));
+        Assert.Equal((1000, 640), ImageFiles.PngSize(png.Content));
+        ImageFiles.Save("synthetic-benchmark-items.png", png.Content);
+        Assert.Throws<ArgumentException>(() => BenchmarkItemsFigure.Render(new BenchmarkItemsData("empty", [], []), new PlotOptions()));
+    }
+
+    [Fact]
     public void Backtest_bars_label_each_predictor_set_and_value()
     {
         var data = SyntheticFigures.Backtest();

@@ -44,6 +44,16 @@ internal static class SyntheticFigures
             -0.5 + (0.3 * i),
             0.95)).ToArray());
 
+    public static BenchmarkItemsData BenchmarkItems()
+    {
+        (string Name, double D, double A)[] items = [("easy", -1, 1.5), ("anchor", 0, 1), ("hard", 1.5, 2.5)];
+        var grid = Enumerable.Range(0, 41).Select(i => -3 + (0.15 * i)).ToArray();
+        return new BenchmarkItemsData(
+            "synthetic",
+            items.Select(b => new BenchmarkCurve(b.Name, b.D, b.A, b.Name == "anchor", grid.Select(c => new ItemCurvePoint(c, 1 / (1 + Math.Exp(-b.A * (c - b.D))))).ToArray())).ToArray(),
+            items.SelectMany(b => new[] { -2.0, -0.5, 0.7, 2.1 }.Select(c => new BenchmarkScore(b.Name, c, 1 / (1 + Math.Exp(-b.A * (c - b.D)))))).ToArray());
+    }
+
     public static BacktestComparisonData Backtest() => new(
         "Backtest: accuracy",
         [new BacktestBar("PC-1..3", 0.0021, 0.0034), new BacktestBar("ln FLOPs", 0.0040, 0.0230), new BacktestBar("ln params", 0.0052, 0.0311)]);

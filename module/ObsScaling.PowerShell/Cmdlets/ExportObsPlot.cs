@@ -62,6 +62,24 @@ public sealed class ExportObsPlot : ObsCmdlet
     [Parameter]
     public int Height { get; set; }
 
+    /// <summary>FamilyEfficiency: Irt draws each family's item-response capability C; binds from a piped capability space.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public ObsCapabilityModel CapabilityModel { get; set; }
+
+    /// <summary>The anchor of the item-response scale (FamilyEfficiency with Irt, BenchmarkItems).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MetricCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? IrtAnchorBenchmark { get; set; }
+
+    /// <summary>The benchmarks' chance levels as the item-response floors (FamilyEfficiency with Irt, BenchmarkItems).</summary>
+    [Parameter]
+    public SwitchParameter IrtChanceFloors { get; set; }
+
+    /// <summary>Ridge λ of the item-response fit (FamilyEfficiency with Irt, BenchmarkItems).</summary>
+    [Parameter]
+    public double IrtRidge { get; set; }
+
     [Parameter]
     public ObsPlotFormat Format { get; set; }
 
@@ -98,7 +116,9 @@ public sealed class ExportObsPlot : ObsCmdlet
                 ObsPlotKind.ExplainedVariance => V1.PlotKind.ExplainedVariance,
                 ObsPlotKind.Loadings => V1.PlotKind.Loadings,
                 ObsPlotKind.FamilyEfficiency => V1.PlotKind.FamilyEfficiency,
-                _ => V1.PlotKind.BacktestComparison,
+                ObsPlotKind.BacktestComparison => V1.PlotKind.BacktestComparison,
+                ObsPlotKind.BenchmarkItems => V1.PlotKind.BenchmarkItems,
+                _ => throw new PSArgumentOutOfRangeException(nameof(Kind), Kind, "unknown figure"),
             },
             Format = format == ObsPlotFormat.Svg ? V1.PlotFormat.Svg : V1.PlotFormat.Png,
             Title = Title ?? "",
@@ -126,6 +146,13 @@ public sealed class ExportObsPlot : ObsCmdlet
             request.Dataset = Single(_datasets, "Dataset", "a dataset (-Dataset, or pipe Invoke-ObsDecomposition)");
             request.Decomposition = new V1.PlotDecomposition { Components = Components, Component = Component };
             request.Decomposition.Metrics.AddRange(Metric ?? []);
+            // The benchmark items are IRT whatever -CapabilityModel says (a piped PCA space binds Pca).
+            var model = Kind == ObsPlotKind.BenchmarkItems ? ObsCapabilityModel.Irt : CapabilityModel;
+            if (ObsIrtSettings.Resolve(this, model, IrtAnchorBenchmark, IrtChanceFloors, IrtRidge) is { } irt)
+            {
+                request.Decomposition.CapabilityModel = V1.CapabilityModel.Irt;
+                request.Decomposition.Irt = irt;
+            }
         }
 
         if (!ShouldProcess(path, $"Write {Kind} figure"))

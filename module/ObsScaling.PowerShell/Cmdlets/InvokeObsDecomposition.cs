@@ -8,6 +8,8 @@ namespace ObsScaling.PowerShell.Cmdlets;
 /// <summary>
 /// Imputes missing scores and decomposes a dataset's benchmarks into principal components: one capability
 /// object per model (PC scores, family), then the space itself (explained variance, loadings, family efficiency).
+/// With -CapabilityModel Irt (or any -Irt* parameter) each model also gets its item-response capability C, and the
+/// space its benchmarks' difficulties and slopes.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ObsDecomposition")]
 [OutputType(typeof(ObsCapability), typeof(ObsCapabilitySpace))]
@@ -41,6 +43,24 @@ public sealed class InvokeObsDecomposition : ObsCmdlet
     [Parameter]
     public SwitchParameter SpaceOnly { get; set; }
 
+    /// <summary>Irt adds the item-response capability (default Pca; any -Irt* parameter implies Irt).</summary>
+    [Parameter]
+    public ObsCapabilityModel CapabilityModel { get; set; }
+
+    /// <summary>The anchor of the item-response scale (difficulty 0, slope 1); default: the benchmark with the most scores.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(MetricCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? IrtAnchorBenchmark { get; set; }
+
+    /// <summary>Use the benchmarks' chance levels as the floors of the item-response fit.</summary>
+    [Parameter]
+    public SwitchParameter IrtChanceFloors { get; set; }
+
+    /// <summary>Ridge λ of the item-response fit (default 1e-6).</summary>
+    [Parameter]
+    public double IrtRidge { get; set; }
+
     protected override void ProcessRecord()
     {
         var id = Names.DatasetId(Dataset);
@@ -50,6 +70,12 @@ public sealed class InvokeObsDecomposition : ObsCmdlet
         }
 
         var request = new V1.DecomposeRequest { Dataset = Names.Dataset(id), Components = Components, Standardize = Standardize, MinFamilyModels = MinFamilyModels };
+        if (ObsIrtSettings.Resolve(this, CapabilityModel, IrtAnchorBenchmark, IrtChanceFloors, IrtRidge) is { } irt)
+        {
+            request.CapabilityModel = V1.CapabilityModel.Irt;
+            request.Irt = irt;
+        }
+
         if (Metric is not null)
         {
             request.Metrics.AddRange(Metric);
@@ -61,8 +87,10 @@ public sealed class InvokeObsDecomposition : ObsCmdlet
                 var d = Await(Client.DecomposeAsync(request, Call()).ResponseAsync);
                 if (!SpaceOnly)
                 {
+                    var placed = d.IrtModels.ToDictionary(m => m.Model, StringComparer.Ordinal);
                     foreach (var m in d.Models)
                     {
+                        var c = placed.GetValueOrDefault(m.Model);
                         WriteObject(new ObsCapability
                         {
                             Dataset = id,
@@ -70,6 +98,9 @@ public sealed class InvokeObsDecomposition : ObsCmdlet
                             Family = string.IsNullOrEmpty(m.Family) ? null : m.Family,
                             Scores = m.PcScores.ToArray(),
                             FlopsE21 = m.HasFlopsE21 ? m.FlopsE21 : null,
+                            Capability = c?.Capability,
+                            CapabilityStandardError = c?.StandardError,
+                            BenchmarkCount = c?.BenchmarkCount,
                         });
                     }
                 }
@@ -87,18 +118,24 @@ public sealed class InvokeObsDecomposition : ObsCmdlet
                     ImputedCells = d.ImputedCells.Count,
                     ImputationIterations = d.ImputationIterations,
                     ImputationConverged = d.ImputationConverged,
-                    Families = d.Families.Select(f => new ObsFamilyEfficiency
-                    {
-                        Family = f.Family,
-                        Component = f.Component,
-                        Slope = f.Slope,
-                        Intercept = f.Intercept,
-                        RSquared = f.RSquared,
-                        N = f.N,
-                    }).ToArray(),
+                    Families = d.Families.Select(ToObject).ToArray(),
                     DatasetEtag = d.DatasetEtag,
+                    CapabilityModel = d.ItemResponse is null ? ObsCapabilityModel.Pca : ObsCapabilityModel.Irt,
+                    Benchmarks = d.ItemResponse?.Benchmarks.Select(b => new ObsBenchmarkItem { Benchmark = b.Name, Difficulty = b.Difficulty, Slope = b.Slope, Floor = b.Floor, ScoreCount = b.ScoreCount, Anchor = b.Anchor }).ToArray() ?? [],
+                    IrtFamilies = d.IrtFamilies.Select(ToObject).ToArray(),
+                    IrtResidualVariance = d.ItemResponse?.ResidualVariance,
                 });
             },
             Dataset);
     }
+
+    private static ObsFamilyEfficiency ToObject(V1.FamilyEfficiencyFit f) => new()
+    {
+        Family = f.Family,
+        Component = f.Component,
+        Slope = f.Slope,
+        Intercept = f.Intercept,
+        RSquared = f.RSquared,
+        N = f.N,
+    };
 }

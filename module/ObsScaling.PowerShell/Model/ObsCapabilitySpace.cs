@@ -26,6 +26,18 @@ public sealed class ObsCapabilitySpace
 
     public IReadOnlyList<ObsFamilyEfficiency> Families { get; set; } = [];
 
+    /// <summary>Pca, or Irt when the decomposition also fitted the item-response model.</summary>
+    public ObsCapabilityModel CapabilityModel { get; set; }
+
+    /// <summary>-CapabilityModel Irt: each benchmark's difficulty, slope and floor; empty otherwise.</summary>
+    public IReadOnlyList<ObsBenchmarkItem> Benchmarks { get; set; } = [];
+
+    /// <summary>-CapabilityModel Irt: each family's capability C against log10 FLOPs (Component 1).</summary>
+    public IReadOnlyList<ObsFamilyEfficiency> IrtFamilies { get; set; } = [];
+
+    /// <summary>-CapabilityModel Irt: the residual variance of the item-response fit.</summary>
+    public double? IrtResidualVariance { get; set; }
+
     public string DatasetEtag { get; set; } = "";
 
     /// <summary>The loading of a metric on a 1-based component.</summary>

@@ -215,13 +215,9 @@ public sealed class ObsFitSpec
             };
         }
 
-        if (IrtAnchorBenchmark is not null || IrtChanceFloors is not null || IrtRidge is not null)
+        if (ObsIrtSettings.ToProto(IrtAnchorBenchmark, IrtChanceFloors, IrtRidge) is { } irt)
         {
-            spec.Irt = new V1.IrtSettings { AnchorBenchmark = IrtAnchorBenchmark ?? "", ChanceFloors = IrtChanceFloors ?? false };
-            if (IrtRidge is { } ridge)
-            {
-                spec.Irt.Ridge = ridge;
-            }
+            spec.Irt = irt;
         }
 
         if (Transform is { } t)

@@ -12,11 +12,14 @@ public enum ObsPlotKind
     /// <summary>A dataset's decomposition: loadings of each benchmark on each component.</summary>
     Loadings,
 
-    /// <summary>A dataset's decomposition: each family's PC score against training FLOPs with its fitted line.</summary>
+    /// <summary>A dataset's decomposition: each family's PC score (or, with -CapabilityModel Irt, its capability C) against training FLOPs with its fitted line.</summary>
     FamilyEfficiency,
 
     /// <summary>Train and test MSE per predictor set: piped backtest rows, or a fit's spec backtested.</summary>
     BacktestComparison,
+
+    /// <summary>A dataset's item-response model: each benchmark's expected score against the capability C, with the scores it was fitted on.</summary>
+    BenchmarkItems,
 }
 
 /// <summary>The image format Export-ObsPlot writes.</summary>

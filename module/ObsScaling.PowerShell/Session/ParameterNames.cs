@@ -62,7 +62,7 @@ internal static partial class ParameterNames
     };
 
     /// <summary>Parameters whose valid values are the dataset's metrics (and, for columns, its metadata columns).</summary>
-    public static readonly HashSet<string> MetricParameters = new(StringComparer.Ordinal) { "Target", "CapabilityMetric", "PredictorMetric", "Baseline", "Technique", "Compare", "Metric" };
+    public static readonly HashSet<string> MetricParameters = new(StringComparer.Ordinal) { "Target", "CapabilityMetric", "PredictorMetric", "Baseline", "Technique", "Compare", "Metric", "IrtAnchorBenchmark" };
 
     public static readonly HashSet<string> ColumnParameters = new(StringComparer.Ordinal) { "SplitColumn", "SweepColumn" };
 
@@ -71,7 +71,10 @@ internal static partial class ParameterNames
     /// <summary>"-SplitThreshold", "-CapabilityMetric (item 2)", or the field itself when no parameter carries it.</summary>
     public static (string Display, string? Parameter) Of(string field)
     {
-        var f = field.StartsWith("spec.", StringComparison.Ordinal) ? field["spec.".Length..] : field;
+        // A figure's decomposition settings are the decomposition's own parameters on Export-ObsPlot.
+        var f = field.StartsWith("spec.", StringComparison.Ordinal) ? field["spec.".Length..]
+            : field.StartsWith("decomposition.", StringComparison.Ordinal) ? field["decomposition.".Length..]
+            : field;
         var item = Index().Match(f);
         var path = Index().Replace(f, "");
         if (!ByField.TryGetValue(path, out var parameter))

@@ -18,7 +18,7 @@ internal static class PlotMapping
         var v = new List<FieldViolation>();
         if (request.Kind == V1.PlotKind.Unspecified || !Enum.IsDefined(request.Kind))
         {
-            v.Add(new FieldViolation("kind", request.Kind.ToString(), "say which figure: SCALING_CURVE, EXPLAINED_VARIANCE, LOADINGS, FAMILY_EFFICIENCY or BACKTEST_COMPARISON"));
+            v.Add(new FieldViolation("kind", request.Kind.ToString(), "say which figure: SCALING_CURVE, EXPLAINED_VARIANCE, LOADINGS, FAMILY_EFFICIENCY, BACKTEST_COMPARISON or BENCHMARK_ITEMS"));
         }
 
         if (!Enum.IsDefined(request.Format))
@@ -144,6 +144,52 @@ internal static class PlotMapping
             f.Intercept,
             f.RSquared)).ToArray();
         return new FamilyEfficiencyData(dataset, component, lines);
+    }
+
+    /// <summary>Each family's item-response capability C against its compute, with the decomposition's line fits on C.</summary>
+    public static FamilyEfficiencyData ToIrtFamilyEfficiency(string dataset, V1.Decomposition d)
+    {
+        if (d.IrtFamilies.Count == 0)
+        {
+            throw new ObsPreconditionException("dataset", dataset, "no family has enough models with FLOPs and an IRT capability for an efficiency fit");
+        }
+
+        var flops = d.Models.Where(m => m.HasFlopsE21 && m.FlopsE21 > 0).ToDictionary(m => m.Model, m => m.FlopsE21, StringComparer.Ordinal);
+        var lines = d.IrtFamilies.Select(f => new FamilyLine(
+            f.Family,
+            d.IrtModels.Where(m => m.Family == f.Family && flops.ContainsKey(m.Model))
+                .Select(m => new FamilyPoint(m.Model, Math.Log10(flops[m.Model]), m.Capability))
+                .ToArray(),
+            f.Slope,
+            f.Intercept,
+            f.RSquared)).ToArray();
+        return new FamilyEfficiencyData(dataset, 1, lines, "IRT capability C");
+    }
+
+    /// <summary>
+    /// Every benchmark's curve sampled by the engine's own item formula over the placed models' capability range
+    /// (and the difficulties), with each placed model's observed scores at its capability.
+    /// </summary>
+    public static BenchmarkItemsData ToBenchmarkItems(string dataset, V1.Decomposition d, ModelSet models)
+    {
+        var irt = FitMapping.ToDomain(d.ItemResponse);
+        var placed = d.IrtModels.Where(m => double.IsFinite(m.Capability)).ToArray();
+        var span = placed.Select(m => m.Capability).Concat(irt.Benchmarks.Select(b => b.Difficulty)).Where(double.IsFinite).DefaultIfEmpty(0).ToArray();
+        var lo = span.Min();
+        var hi = span.Max();
+        var pad = Math.Max(0.5, 0.08 * (hi - lo));
+        var grid = Enumerable.Range(0, CurveSamples).Select(i => lo - pad + ((hi - lo + (2 * pad)) * i / (CurveSamples - 1))).ToArray();
+        var curves = irt.Benchmarks
+            .Select(b => new BenchmarkCurve(b.Name, b.Difficulty, b.Slope, b.IsAnchor, grid.Select(c => new ItemCurvePoint(c, b.ExpectedScore(c))).ToArray()))
+            .ToArray();
+        var byName = models.Models.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var scores = placed
+            .Where(m => byName.ContainsKey(m.Model))
+            .SelectMany(m => irt.Benchmarks
+                .Where(b => byName[m.Model].Scores.TryGetValue(b.Name, out var s) && double.IsFinite(s))
+                .Select(b => new BenchmarkScore(b.Name, m.Capability, byName[m.Model].Scores[b.Name])))
+            .ToArray();
+        return new BenchmarkItemsData(dataset, curves, scores);
     }
 
     public static BacktestComparisonData ToBacktest(string title, IEnumerable<V1.BacktestRow> rows) =>

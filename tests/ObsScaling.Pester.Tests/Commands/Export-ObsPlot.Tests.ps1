@@ -19,6 +19,18 @@ Describe 'Export-ObsPlot' {
         Get-Content -LiteralPath $path -Raw | Should -Match '<svg'
     }
 
+    It 'draws an item-response space piped in: FamilyEfficiency of the capability C, and the benchmark items' {
+        $space = Invoke-ObsDecomposition -Dataset $data.Name -Metric $data.Benchmarks -CapabilityModel Irt -SpaceOnly
+        $efficiency = Join-Path $Work ((New-TestName 'irt-efficiency') + '.svg')
+        $null = $space | Export-ObsPlot FamilyEfficiency $efficiency
+        Get-Content -LiteralPath $efficiency -Raw | Should -Match 'IRT capability C'
+        $items = Join-Path $Work ((New-TestName 'items') + '.svg')
+        $null = $space | Export-ObsPlot BenchmarkItems $items
+        $svg = Get-Content -LiteralPath $items -Raw
+        $svg | Should -Match 'capability C'
+        foreach ($b in $space.Benchmarks) { $svg | Should -Match ([regex]::Escape("$($b.Benchmark) (D=")) }
+    }
+
     It 'writes nothing under -WhatIf' {
         $path = Join-Path $Work ((New-TestName 'whatif') + '.png')
         Export-ObsPlot Loadings $path -Dataset $data.Name -WhatIf

@@ -42,6 +42,41 @@ Describe 'Invoke-ObsDecomposition' {
         "$err" | Should -Match 'Components'
     }
 
+    It 'places every model on the item-response scale with -CapabilityModel Irt, larger models higher' {
+        $all = Invoke-ObsDecomposition -Dataset $data.Name -Metric $data.Benchmarks -CapabilityModel Irt
+        $space = $all | Where-Object { $_ -is [ObsScaling.PowerShell.Model.ObsCapabilitySpace] }
+        $space.CapabilityModel | Should -Be 'Irt'
+        $space.Benchmarks | Should -HaveCount $data.Benchmarks.Count
+        @($space.Benchmarks | Where-Object Anchor) | Should -HaveCount 1
+        $space.IrtFamilies | Should -Not -BeNullOrEmpty
+        $models = $all | Where-Object Model
+        $models | Should -HaveCount 24
+        $models | ForEach-Object { $_.Capability | Should -BeOfType [double]; $_.CapabilityStandardError | Should -BeGreaterThan 0 }
+        $family = $models | Where-Object Family -EQ 'family-03' | Sort-Object FlopsE21
+        ($family | Select-Object -Last 1).Capability | Should -BeGreaterThan ($family | Select-Object -First 1).Capability
+        # Without Irt the capability is not set (null), never 0.
+        (Invoke-ObsDecomposition -Dataset $data.Name -Metric $data.Benchmarks | Where-Object Model | Select-Object -First 1).Capability | Should -BeNullOrEmpty
+    }
+
+    It 'anchors the scale on -IrtAnchorBenchmark, which implies Irt' {
+        $anchor = $data.Benchmarks[1]
+        $space = Invoke-ObsDecomposition -Dataset $data.Name -Metric $data.Benchmarks -IrtAnchorBenchmark $anchor -SpaceOnly
+        $item = $space.Benchmarks | Where-Object Anchor
+        $item.Benchmark | Should -Be $anchor
+        $item.Difficulty | Should -Be 0
+        $item.Slope | Should -Be 1
+    }
+
+    It 'refuses an -Irt* parameter with -CapabilityModel Pca, and names an unknown anchor with near misses' {
+        $err = Get-ErrorRecord { Invoke-ObsDecomposition -Dataset $data.Name -CapabilityModel Pca -IrtRidge 0.1 -ErrorAction Stop }
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.TargetObject | Should -Be 'IrtRidge'
+        $err = Get-ErrorRecord { Invoke-ObsDecomposition -Dataset $data.Name -Metric $data.Benchmarks -IrtAnchorBenchmark ($data.Benchmarks[0] + 'x') -ErrorAction Stop }
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        "$err" | Should -Match '-IrtAnchorBenchmark'
+        "$err" | Should -Match ([regex]::Escape($data.Benchmarks[0]))
+    }
+
     It 'completes -Dataset names from the server' {
         Get-Completion "Invoke-ObsDecomposition -Dataset $($data.Name.Substring(0, 12))" | Should -Contain $data.Name
     }

@@ -47,15 +47,25 @@ function Get-ErrorRecord([scriptblock] $Command) {
     throw 'expected the command to fail'
 }
 
-# Parameters of a command whose help has no description (common parameters excluded).
+# Parameters of a command whose help has no description, or gives another type than the parameter has, e.g.
+# "IrtRidge (help: String[], parameter: Double)" (common parameters excluded).
 function Get-UndocumentedParameter([string] $Command) {
     $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     $help = Get-Help $Command -Full
     $documented = @{}
+    $helpType = @{}
     foreach ($p in @($help.parameters.parameter)) {
+        if (-not $p -or -not $p.name) { continue }
         if ((@($p.description | ForEach-Object Text) -join '').Trim()) { $documented[$p.name] = $true }
+        $helpType[$p.name] = "$($p.type.name)"
     }
-    @((Get-Command $Command).Parameters.Keys | Where-Object { $_ -notin $common -and -not $documented[$_] })
+    foreach ($parameter in (Get-Command $Command).Parameters.Values) {
+        if ($parameter.Name -in $common) { continue }
+        if (-not $documented[$parameter.Name]) { $parameter.Name; continue }
+        # Help names a type by its short name; a nullable value type is documented as the value type.
+        $type = [Nullable]::GetUnderlyingType($parameter.ParameterType) ?? $parameter.ParameterType
+        if ($helpType[$parameter.Name] -ne $type.Name) { "$($parameter.Name) (help: $($helpType[$parameter.Name]), parameter: $($type.Name))" }
+    }
 }
 
 # What Tab offers at the end of $Line.

@@ -105,6 +105,45 @@ public sealed class PlotTests(SharedServer shared) : IClassFixture<SharedServer>
         }
     }
 
+    [SkippableFact]
+    public async Task Item_response_figures_of_the_base_models()
+    {
+        PaperData.SkipIfAbsent();
+        await Uploads.ImportAsync(Client, "plot-irt", PaperDatasets.LoadBase(PaperData.Open));
+        var decomposition = new V1.PlotDecomposition { Metrics = { PaperMetrics.BaseBenchmarks }, CapabilityModel = V1.CapabilityModel.Irt };
+        var d = await Client.DecomposeAsync(new V1.DecomposeRequest { Dataset = "datasets/plot-irt", Metrics = { PaperMetrics.BaseBenchmarks }, CapabilityModel = V1.CapabilityModel.Irt });
+        Assert.NotEmpty(d.IrtFamilies);
+        Assert.All(d.IrtFamilies, f => Assert.Equal(1, f.Component));
+
+        // Each family's capability C against compute: its legend entries are the decomposition's IRT families, not the PCs'.
+        var efficiency = ImageFiles.SvgTexts(ImageFiles.Svg((await Client.RenderPlotAsync(new V1.RenderPlotRequest { Kind = V1.PlotKind.FamilyEfficiency, Dataset = "plot-irt", Decomposition = decomposition, Format = V1.PlotFormat.Svg })).Content.ToByteArray()));
+        Assert.Contains("IRT capability C", efficiency);
+        foreach (var f in d.IrtFamilies)
+        {
+            Assert.Contains(f.Family + " (R²=" + f.RSquared.ToString("0.00", CultureInfo.InvariantCulture) + ")", efficiency);
+        }
+
+        // The benchmark items are IRT whatever the request's capability model says.
+        var items = ImageFiles.SvgTexts(ImageFiles.Svg((await Client.RenderPlotAsync(new V1.RenderPlotRequest { Kind = V1.PlotKind.BenchmarkItems, Dataset = "plot-irt", Decomposition = new V1.PlotDecomposition { Metrics = { PaperMetrics.BaseBenchmarks } }, Format = V1.PlotFormat.Svg })).Content.ToByteArray()));
+        foreach (var b in d.ItemResponse.Benchmarks)
+        {
+            Assert.Contains(items, t => t.StartsWith(b.Name + " (D=" + b.Difficulty.ToString("0.00", CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        }
+
+        Assert.Contains(items, t => t.EndsWith(", anchor)", StringComparison.Ordinal));
+        foreach (var kind in new[] { V1.PlotKind.FamilyEfficiency, V1.PlotKind.BenchmarkItems })
+        {
+            var png = await Client.RenderPlotAsync(new V1.RenderPlotRequest { Kind = kind, Dataset = "plot-irt", Decomposition = decomposition, Width = 1100, Height = 640 });
+            Assert.Equal((1100, 640), ImageFiles.PngSize(png.Content.ToByteArray()));
+            ImageFiles.Save($"base-irt-{kind.ToString().ToLowerInvariant()}.png", png.Content.ToByteArray());
+        }
+
+        await Rpc.InvalidAsync(
+            async () => await Client.RenderPlotAsync(new V1.RenderPlotRequest { Kind = V1.PlotKind.BenchmarkItems, Dataset = "plot-irt", Decomposition = new V1.PlotDecomposition { Metrics = { PaperMetrics.BaseBenchmarks }, Irt = new V1.IrtSettings { AnchorBenchmark = "nope" } } }),
+            "decomposition.irt.anchor_benchmark",
+            "nope");
+    }
+
     [Fact]
     public async Task Backtest_rows_sent_by_the_client_are_drawn_as_given()
     {

@@ -96,23 +96,10 @@ internal sealed class Decomposer(IDatasetStore store, DecompositionCache cache, 
             throw new ObsValidationException("min_family_models", minModels.ToString(CultureInfo.InvariantCulture), "a line needs at least 2 models");
         }
 
-        var families = FamilyEfficiency.FitAll(space.Scores, models.Models.Select(m => m.Family).ToArray(), models.Column(ModelColumns.FlopsE21), minModels);
-        result.Families.AddRange(families.Select(f => new V1.FamilyEfficiencyFit
-        {
-            Family = f.Family,
-            Component = f.Component,
-            Slope = f.Fit.Slope,
-            Intercept = f.Fit.Intercept,
-            RSquared = f.Fit.RSquared,
-            N = f.Fit.N,
-            SlopeCiLow = f.Fit.SlopeLower,
-            SlopeCiHigh = f.Fit.SlopeUpper,
-            InterceptCiLow = f.Fit.InterceptLower,
-            InterceptCiHigh = f.Fit.InterceptUpper,
-        }));
+        result.Families.AddRange(FamilyEfficiency.FitAll(space.Scores, models.Models.Select(m => m.Family).ToArray(), models.Column(ModelColumns.FlopsE21), minModels).Select(ToProto));
         if (irt)
         {
-            AddItemResponse(result, models, metrics, request.Irt, cancellationToken);
+            AddItemResponse(result, models, metrics, request.Irt, minModels, cancellationToken);
         }
 
         return result;
@@ -122,7 +109,7 @@ internal sealed class Decomposer(IDatasetStore store, DecompositionCache cache, 
     /// The item-response model on the same metrics, fitted on every model with a score on one of them (a model with
     /// none cannot be placed and is left out). Its option errors are named as the request's <c>irt</c> fields.
     /// </summary>
-    private static void AddItemResponse(V1.Decomposition result, ModelSet models, string[] metrics, V1.IrtSettings? settings, CancellationToken cancellationToken)
+    private static void AddItemResponse(V1.Decomposition result, ModelSet models, string[] metrics, V1.IrtSettings? settings, int minFamilyModels, CancellationToken cancellationToken)
     {
         var v = new List<FieldViolation>();
         for (var j = 0; j < metrics.Length; j++)
@@ -147,7 +134,30 @@ internal sealed class Decomposer(IDatasetStore store, DecompositionCache cache, 
             var c = model.Capabilities[i];
             result.IrtModels.Add(new V1.IrtCapability { Model = c.Model, Family = scored[i].Family ?? "", Capability = c.Capability, StandardError = c.StandardError, BenchmarkCount = c.BenchmarkCount });
         }
+
+        var capability = new double[scored.Length, 1];
+        for (var i = 0; i < scored.Length; i++)
+        {
+            capability[i, 0] = model.Capabilities[i].Capability;
+        }
+
+        var flops = scored.Select(m => m.FlopsE21 is { } f ? f : double.NaN).ToArray();
+        result.IrtFamilies.AddRange(FamilyEfficiency.FitAll(capability, scored.Select(m => m.Family).ToArray(), flops, minFamilyModels).Select(ToProto));
     }
+
+    private static V1.FamilyEfficiencyFit ToProto(FamilyEfficiency f) => new()
+    {
+        Family = f.Family,
+        Component = f.Component,
+        Slope = f.Fit.Slope,
+        Intercept = f.Fit.Intercept,
+        RSquared = f.Fit.RSquared,
+        N = f.Fit.N,
+        SlopeCiLow = f.Fit.SlopeLower,
+        SlopeCiHigh = f.Fit.SlopeUpper,
+        InterceptCiLow = f.Fit.InterceptLower,
+        InterceptCiHigh = f.Fit.InterceptUpper,
+    };
 
     /// <summary>The metrics a request names (default: every [0, 1] metric), each known and given once, at least two.</summary>
     internal static string[] Metrics(ModelSet models, Google.Protobuf.Collections.RepeatedField<string> requested, string field)

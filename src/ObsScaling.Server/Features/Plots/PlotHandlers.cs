@@ -36,13 +36,24 @@ internal sealed class PlotHandlers(IDatasetStore store, Decomposer decomposer, H
                 render = () => LoadingsFigure.Render(loadings, options);
                 break;
             case V1.PlotKind.FamilyEfficiency:
-                var lines = PlotMapping.ToFamilyEfficiency(PlotDataset(request, context), await PlotDecompose(request, context).ConfigureAwait(false), PlotComponent(request), "decomposition.component");
+                var id = PlotDataset(request, context);
+                var decomposition = await PlotDecompose(request, context).ConfigureAwait(false);
+                var lines = IsIrt(request)
+                    ? PlotMapping.ToIrtFamilyEfficiency(id, decomposition)
+                    : PlotMapping.ToFamilyEfficiency(id, decomposition, PlotComponent(request), "decomposition.component");
                 render = () => FamilyEfficiencyFigure.Render(lines, options);
                 break;
-            default:
+            case V1.PlotKind.BenchmarkItems:
+                var itemsDataset = PlotDataset(request, context);
+                var items = PlotMapping.ToBenchmarkItems(itemsDataset, await PlotDecompose(request, context, V1.CapabilityModel.Irt).ConfigureAwait(false), store.LoadDataset(itemsDataset).Models);
+                render = () => BenchmarkItemsFigure.Render(items, options);
+                break;
+            case V1.PlotKind.BacktestComparison:
                 var bars = await PlotBacktest(request, context).ConfigureAwait(false);
                 render = () => BacktestComparisonFigure.Render(bars, options);
                 break;
+            default:
+                throw new ObsValidationException("kind", request.Kind.ToString(), "unknown figure");
         }
 
         var plot = await work.RunAsync(
@@ -56,6 +67,8 @@ internal sealed class PlotHandlers(IDatasetStore store, Decomposer decomposer, H
     }
 
     private static int PlotComponent(V1.RenderPlotRequest request) => request.Decomposition is { Component: not 0 } d ? d.Component : 1;
+
+    private static bool IsIrt(V1.RenderPlotRequest request) => request.Decomposition?.CapabilityModel == V1.CapabilityModel.Irt;
 
     private V1.Fit PlotFit(V1.RenderPlotRequest request, ServerCallContext context)
     {
@@ -80,7 +93,8 @@ internal sealed class PlotHandlers(IDatasetStore store, Decomposer decomposer, H
     }
 
     /// <summary>The same decomposition Decompose returns, its violations named as fields of the plot request.</summary>
-    private async Task<V1.Decomposition> PlotDecompose(V1.RenderPlotRequest request, ServerCallContext context)
+    /// <param name="capabilityModel">The capability model the figure needs whatever the request says (BENCHMARK_ITEMS: IRT).</param>
+    private async Task<V1.Decomposition> PlotDecompose(V1.RenderPlotRequest request, ServerCallContext context, V1.CapabilityModel? capabilityModel = null)
     {
         var d = request.Decomposition ?? new V1.PlotDecomposition();
         var decompose = new V1.DecomposeRequest
@@ -90,6 +104,8 @@ internal sealed class PlotHandlers(IDatasetStore store, Decomposer decomposer, H
             Standardize = d.Standardize,
             Imputation = d.Imputation,
             MinFamilyModels = d.MinFamilyModels,
+            CapabilityModel = capabilityModel ?? d.CapabilityModel,
+            Irt = d.Irt,
         };
         decompose.Metrics.AddRange(d.Metrics);
         return await FieldPaths.RunAsync(() => decomposer.DecomposeAsync(CallScope.DatasetId("dataset", request.Dataset, context), decompose, context.CancellationToken), f => f.StartsWith("dataset", StringComparison.Ordinal) ? f : "decomposition." + f).ConfigureAwait(false);
